@@ -1,0 +1,6 @@
+export * from './body-reader';
+export * from './message-queue';
+export * from './route';
+export * from './topic-config';
+export * from './heartbeat';
+export * from './simple-bodies';

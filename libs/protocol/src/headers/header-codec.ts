@@ -1,0 +1,98 @@
+import { HeaderFieldError } from '../errors/header-field-error';
+
+/**
+ * Typed codecs for custom headers (extFields). Java decodes each field by its declared type: String
+ * as is, int/long via parseInt/parseLong, boolean true only for "true" (any case). Fields marked
+ * required are rejected when missing; Java only logs that, then fails later with an NPE.
+ */
+export type FieldType = 'string' | 'int' | 'long' | 'boolean';
+
+export interface FieldSpec {
+  readonly type: FieldType;
+  readonly required?: boolean;
+  /** Key on the wire when it differs from the field name (SEND_MESSAGE_V2's one-letter keys). */
+  readonly wire?: string;
+}
+
+type ValueOf<T extends FieldType> = T extends 'string' ? string : T extends 'boolean' ? boolean : number;
+type RequiredKeys<S> = { [K in keyof S]: S[K] extends { required: true } ? K : never }[keyof S];
+type OptionalKeys<S> = Exclude<keyof S, RequiredKeys<S>>;
+
+export type HeaderOf<S extends Record<string, FieldSpec>> = {
+  -readonly [K in RequiredKeys<S>]: ValueOf<S[K]['type']>;
+} & { -readonly [K in OptionalKeys<S>]?: ValueOf<S[K]['type']> | undefined };
+
+export interface HeaderField {
+  readonly field: string;
+  readonly wire: string;
+  readonly type: FieldType;
+  readonly required?: boolean | undefined;
+}
+
+export interface HeaderCodec<T> {
+  readonly name: string;
+  readonly fields: readonly HeaderField[];
+  decode(ext: Record<string, string> | undefined): T;
+  encode(header: T): Record<string, string>;
+}
+
+// Java's Integer.parseInt / Long.parseLong accept an optional sign and decimal digits only.
+const INTEGER_TEXT = /^[+-]?\d+$/;
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+
+export function defineHeader<S extends Record<string, FieldSpec>>(name: string, spec: S): HeaderCodec<HeaderOf<S>> {
+  const fields: HeaderField[] = Object.entries(spec).map(([field, s]) => ({
+    field,
+    wire: s.wire ?? field,
+    type: s.type,
+    required: s.required,
+  }));
+  return {
+    name,
+    fields,
+    decode(ext) {
+      const out: Record<string, unknown> = {};
+      for (const f of fields) {
+        const raw = ext?.[f.wire];
+        if (raw === undefined) {
+          if (f.required) throw new HeaderFieldError(name, f.wire, undefined);
+          continue;
+        }
+        out[f.field] = parseValue(name, f.wire, f.type, raw);
+      }
+      return out as HeaderOf<S>;
+    },
+    encode(header) {
+      const out: Record<string, string> = {};
+      const h = header as Record<string, unknown>;
+      for (const f of fields) {
+        const v = h[f.field];
+        if (v === undefined || v === null) continue;
+        out[f.wire] = typeof v === 'string' ? v : String(v);
+      }
+      return out;
+    },
+  };
+}
+
+function parseValue(header: string, field: string, type: FieldType, raw: string): string | number | boolean {
+  switch (type) {
+    case 'string':
+      return raw;
+    case 'boolean':
+      return raw.length === 4 && raw.toLowerCase() === 'true';
+    case 'int':
+    case 'long': {
+      if (!INTEGER_TEXT.test(raw)) throw new HeaderFieldError(header, field, raw);
+      const n = Number(raw);
+      if (type === 'int' ? n < INT_MIN || n > INT_MAX : !Number.isSafeInteger(n)) {
+        throw new HeaderFieldError(header, field, raw);
+      }
+      return n;
+    }
+  }
+}
+
+/** The header object type a codec decodes to. */
+export type HeaderValue<C> = C extends HeaderCodec<infer T> ? T : never;

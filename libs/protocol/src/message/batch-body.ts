@@ -1,0 +1,63 @@
+import { ProtocolError } from '../errors/protocol-error';
+
+/*
+ * SEND_BATCH_MESSAGE body (MessageDecoder.encodeMessage), one entry per message:
+ *
+ *   0  int    TOTALSIZE   = 20 + bodyLength + propertiesLength
+ *   4  int    MAGICCODE   written as 0
+ *   8  int    BODYCRC     written as 0
+ *  12  int    FLAG
+ *  16  int    BODYLENGTH, body
+ *   …  short  PROPERTIESLENGTH, properties
+ */
+export const BATCH_ENTRY_OVERHEAD = 22;
+
+export interface BatchEntry {
+  flag: number;
+  body: Buffer;
+  /** Encoded properties string (§7.4). */
+  properties: string;
+}
+
+export function encodeBatchBody(entries: readonly BatchEntry[]): Buffer {
+  const props = entries.map((e) => Buffer.from(e.properties, 'utf8'));
+  let size = 0;
+  entries.forEach((e, i) => (size += BATCH_ENTRY_OVERHEAD + e.body.length + (props[i] as Buffer).length));
+  const out = Buffer.allocUnsafe(size);
+  let p = 0;
+  entries.forEach((e, i) => {
+    const pb = props[i] as Buffer;
+    out.writeInt32BE(20 + e.body.length + pb.length, p);
+    out.writeInt32BE(0, p + 4);
+    out.writeInt32BE(0, p + 8);
+    out.writeInt32BE(e.flag, p + 12);
+    out.writeInt32BE(e.body.length, p + 16);
+    p += 20 + e.body.copy(out, p + 20);
+    out.writeUInt16BE(pb.length, p);
+    p += 2 + pb.copy(out, p + 2);
+  });
+  return out;
+}
+
+export function decodeBatchBody(buf: Buffer): BatchEntry[] {
+  const out: BatchEntry[] = [];
+  let p = 0;
+  while (p < buf.length) {
+    if (buf.length - p < BATCH_ENTRY_OVERHEAD) throw new ProtocolError(`batch entry at ${p} is truncated`, 'BATCH_MALFORMED');
+    const total = buf.readInt32BE(p);
+    const flag = buf.readInt32BE(p + 12);
+    const bodyLen = buf.readInt32BE(p + 16);
+    if (bodyLen < 0 || p + 20 + bodyLen + 2 > buf.length) {
+      throw new ProtocolError(`batch entry at ${p}: body length ${bodyLen} exceeds the batch`, 'BATCH_MALFORMED');
+    }
+    const body = buf.subarray(p + 20, p + 20 + bodyLen);
+    const propsLen = buf.readUInt16BE(p + 20 + bodyLen);
+    const propsStart = p + 22 + bodyLen;
+    if (propsStart + propsLen > buf.length || total !== 20 + bodyLen + propsLen) {
+      throw new ProtocolError(`batch entry at ${p}: TOTALSIZE ${total} does not match its fields`, 'BATCH_MALFORMED');
+    }
+    out.push({ flag, body, properties: buf.toString('utf8', propsStart, propsStart + propsLen) });
+    p = propsStart + propsLen;
+  }
+  return out;
+}

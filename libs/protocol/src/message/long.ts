@@ -1,0 +1,15 @@
+/*
+ * 64-bit fields as JS numbers: commit-log offsets, timestamps and queue offsets stay far below 2^53
+ * (9 PB), so two 32-bit halves are cheaper than BigInt on the hot path.
+ */
+const TWO_32 = 0x100000000;
+
+export function writeLong(buf: Buffer, pos: number, n: number): void {
+  const hi = Math.floor(n / TWO_32);
+  buf.writeInt32BE(hi, pos);
+  buf.writeUInt32BE(n - hi * TWO_32, pos + 4);
+}
+
+export function readLong(buf: Buffer, pos: number): number {
+  return buf.readInt32BE(pos) * TWO_32 + buf.readUInt32BE(pos + 4);
+}

@@ -1,0 +1,56 @@
+/*
+ * Properties string (§7.4): name U+0001 value U+0002, repeated. Java's parser (MessageDecoder
+ * .string2messageProperties) keeps a segment only if it is ≥ 3 chars and has its U+0001 after the
+ * first char and before the last, so empty names and empty values are dropped.
+ */
+export const NAME_VALUE_SEPARATOR = '\u0001';
+export const PROPERTY_SEPARATOR = '\u0002';
+/** Properties may not exceed a Java short (MessageExtEncoder). */
+export const MAX_PROPERTIES_BYTES = 32767;
+
+export type Properties = Record<string, string>;
+
+export function encodeProperties(props: Properties): string {
+  let s = '';
+  for (const name in props) {
+    const value = props[name];
+    if (value === undefined || value === null) continue;
+    s += name + NAME_VALUE_SEPARATOR + value + PROPERTY_SEPARATOR;
+  }
+  return s;
+}
+
+export function decodeProperties(s: string): Properties {
+  const out: Properties = {};
+  const len = s.length;
+  let index = 0;
+  while (index < len) {
+    let next = s.indexOf(PROPERTY_SEPARATOR, index);
+    if (next < 0) next = len;
+    if (next - index >= 3) {
+      const kv = s.indexOf(NAME_VALUE_SEPARATOR, index);
+      if (kv > index && kv < next - 1) out[s.substring(index, kv)] = s.substring(kv + 1, next);
+    }
+    index = next + 1;
+  }
+  return out;
+}
+
+/** Value of one property without parsing the whole string (broker hot path: TAGS, KEYS, UNIQ_KEY). */
+export function findProperty(s: string, name: string): string | undefined {
+  const needle = name + NAME_VALUE_SEPARATOR;
+  let found: string | undefined;
+  let from = 0;
+  for (;;) {
+    const at = s.indexOf(needle, from);
+    if (at < 0) return found;
+    if (at === 0 || s.charCodeAt(at - 1) === 2) {
+      let end = s.indexOf(PROPERTY_SEPARATOR, at);
+      if (end < 0) end = s.length;
+      const start = at + needle.length;
+      // Later duplicates win and empty values are dropped, as in decodeProperties.
+      if (end > start) found = s.substring(start, end);
+    }
+    from = at + 1;
+  }
+}
