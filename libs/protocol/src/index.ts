@@ -5,3 +5,4 @@ export * from './headers';
 export * from './message';
 export * from './json';
 export * from './bodies';
+export * from './filter';

@@ -236,3 +236,13 @@ export function decodeMessageRecords(buf: Buffer, options: DecodeOptions = {}): 
   }
   return out;
 }
+
+/** The properties string of the record at `pos`, without decoding the rest (broker-side SQL92 filtering). */
+export function readRecordProperties(buf: Buffer, pos = 0): string {
+  const sysFlag = buf.readInt32BE(pos + POS_SYS_FLAG);
+  let p = pos + storeTimestampPos(sysFlag) + 8 + ((sysFlag & MessageSysFlag.STOREHOST_V6) !== 0 ? 20 : 8) + 12;
+  p += 4 + buf.readInt32BE(p);
+  p += 1 + buf.readUInt8(p);
+  const len = buf.readUInt16BE(p);
+  return buf.toString('utf8', p + 2, p + 2 + len);
+}

@@ -1,0 +1,331 @@
+import {
+  BLANK_MAGIC,
+  createOffsetMsgId,
+  measureMessageRecord,
+  MessageSysFlag,
+  readLong,
+  writeMessageRecord,
+  type MessageRecordInput,
+  type RecordSize,
+} from '@rocketts/protocol';
+import type { DispatchRequest } from '../dispatch/dispatch-request';
+import type { MappedFile } from '../mapped-file/mapped-file';
+import { MappedFileQueue } from '../mapped-file/mapped-file-queue';
+import { PutMessageStatus, type PutMessageStatusValue } from '../statuses';
+import { AsyncFlusher } from './async-flusher';
+import { GroupCommitService } from './group-commit';
+import { sealRecordCrc, withCrcPlaceholder } from './record-crc';
+
+/** A message as the broker hands it to the store (MessageExtBrokerInner). */
+export interface MessageInner {
+  topic: string;
+  queueId: number;
+  flag: number;
+  body: Buffer;
+  /** Encoded properties string (§7.4). */
+  properties: string;
+  tagsCode: number;
+  sysFlag: number;
+  bornTimestamp: number;
+  /** Encoded host fields, see @rocketts/protocol host-address. */
+  bornHost: Buffer;
+  storeHost: Buffer;
+  reconsumeTimes: number;
+  preparedTransactionOffset: number;
+  /** SYNC_FLUSH only: false acknowledges after write() without waiting for the disk (WAIT=false). */
+  waitStoreMsgOK: boolean;
+  keys?: string | undefined;
+  uniqKey?: string | undefined;
+}
+
+export interface AppendResult {
+  status: PutMessageStatusValue;
+  /** Commit-log offset of the (first) record. */
+  wroteOffset: number;
+  wroteBytes: number;
+  /** Logical offset of the (first) message in its queue. */
+  queueOffset: number;
+  storeTimestamp: number;
+  /** Offset message ids, one per record. */
+  msgIds: string[];
+  remark?: string;
+}
+
+export interface CommitLogOptions {
+  dir: string;
+  fileSize: number;
+  maxMessageSize: number;
+  flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH';
+  syncFlushTimeoutMs: number;
+  flushIntervalMs: number;
+  /** Called after bytes reach the kernel, in commit-log order: feeds consume queues and the index. */
+  onAppended: (requests: DispatchRequest[]) => void;
+  onFatal: (err: Error) => void;
+}
+
+/** The end of a segment too small for the next record gets this blank filler: TOTALSIZE + BLANK magic. */
+export const END_FILE_MIN_BLANK_LENGTH = 8;
+/** Records of one event-loop turn are built here and written with one write() (or one per segment). */
+const STAGING_BYTES = 4 * 1024 * 1024; // 4 MiB
+
+interface Pending {
+  endOffset: number;
+  wait: boolean;
+  results: AppendResult;
+  resolve(r: AppendResult): void;
+}
+
+/**
+ * The commit log (CommitLog.java): every message of every topic, appended in arrival order to fixed
+ * segments. Appends of one event-loop turn are staged in one buffer and written together; then
+ * consume queues are dispatched and the sends acknowledged (after a group-commit fdatasync for
+ * SYNC_FLUSH). Queue offsets are assigned here, at append time.
+ */
+export class CommitLog {
+  readonly files: MappedFileQueue;
+  private readonly queueOffsets = new Map<string, number>();
+  private staging = Buffer.allocUnsafe(STAGING_BYTES);
+  private stagingLen = 0;
+  private stagingFile: MappedFile | undefined;
+  private pending: Pending[] = [];
+  private dispatches: DispatchRequest[] = [];
+  private commitScheduled = false;
+  private readonly groupCommit: GroupCommitService | undefined;
+  private readonly flusher: AsyncFlusher | undefined;
+  private failed: Error | undefined;
+
+  constructor(private readonly options: CommitLogOptions) {
+    this.files = new MappedFileQueue(options.dir, options.fileSize);
+    if (options.flushDiskType === 'SYNC_FLUSH') {
+      this.groupCommit = new GroupCommitService(this.files, options.syncFlushTimeoutMs, (e) => this.fail(e));
+    } else {
+      this.flusher = new AsyncFlusher(this.files, options.flushIntervalMs, (e) => this.fail(e));
+    }
+  }
+
+  start(): void {
+    this.flusher?.start();
+  }
+
+  /** Finish staged writes and fdatasync everything. */
+  async shutdown(): Promise<void> {
+    this.commit();
+    this.flusher?.stop();
+    await this.files.flush();
+    this.groupCommit?.stop();
+  }
+
+  get minOffset(): number {
+    return this.files.minOffset;
+  }
+
+  /** Offset of the next byte to be written (what the kernel has, plus nothing staged). */
+  get maxOffset(): number {
+    return this.files.maxOffset + this.stagingLen;
+  }
+
+  get flushedOffset(): number {
+    return this.files.flushedOffset;
+  }
+
+  get isFailed(): boolean {
+    return this.failed !== undefined;
+  }
+
+  /** Set the next logical offset of every queue (from the consume queues, after recovery). */
+  setQueueOffset(topic: string, queueId: number, next: number): void {
+    this.queueOffsets.set(`${topic}-${queueId}`, next);
+  }
+
+  removeTopicOffsets(topic: string): void {
+    for (const key of [...this.queueOffsets.keys()]) if (key.startsWith(`${topic}-`)) this.queueOffsets.delete(key);
+  }
+
+  put(msg: MessageInner): Promise<AppendResult> {
+    return this.putAll([msg]);
+  }
+
+  /** Append records contiguously, with consecutive queue offsets; one result for all (batch sends). */
+  putAll(msgs: readonly MessageInner[]): Promise<AppendResult> {
+    const first = msgs[0];
+    if (!first) return Promise.resolve(result(PutMessageStatus.MESSAGE_ILLEGAL, 'empty batch'));
+    if (this.failed) return Promise.resolve(result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${this.failed.message}`));
+    const res: AppendResult = { status: PutMessageStatus.PUT_OK, wroteOffset: -1, wroteBytes: 0, queueOffset: -1, storeTimestamp: Date.now(), msgIds: [] };
+    const inputs: { input: MessageRecordInput; size: RecordSize }[] = [];
+    for (const msg of msgs) {
+      if (msg.body.length > this.options.maxMessageSize) {
+        return Promise.resolve(result(PutMessageStatus.MESSAGE_ILLEGAL, `body of ${msg.body.length} bytes exceeds maxMessageSize ${this.options.maxMessageSize}`));
+      }
+      const input = this.toInput(msg, res.storeTimestamp);
+      try {
+        inputs.push({ input, size: measureMessageRecord(input) });
+      } catch (err) {
+        return Promise.resolve(result(PutMessageStatus.MESSAGE_ILLEGAL, (err as Error).message));
+      }
+    }
+    try {
+      inputs.forEach(({ input, size }, i) => this.append(msgs[i] as MessageInner, input, size, res));
+    } catch (err) {
+      this.fail(err as Error);
+      return Promise.resolve(result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${(err as Error).message}`));
+    }
+    return new Promise((resolve) => {
+      this.pending.push({ endOffset: res.wroteOffset + res.wroteBytes, wait: first.waitStoreMsgOK, results: res, resolve });
+      if (!this.commitScheduled) {
+        this.commitScheduled = true;
+        setImmediate(() => this.commit());
+      }
+    });
+  }
+
+  /** Bytes [offset, offset + size) of one segment, or undefined if they are not stored. */
+  read(offset: number, size: number): Buffer | undefined {
+    const f = this.files.findByOffset(offset);
+    if (!f || offset + size > f.fileFromOffset + f.wrotePosition) return undefined;
+    return f.read(offset - f.fileFromOffset, size);
+  }
+
+  /** The whole record starting at `offset`, or undefined when there is none. */
+  readRecord(offset: number): Buffer | undefined {
+    const head = this.read(offset, 8);
+    if (!head) return undefined;
+    const size = head.readInt32BE(0);
+    if (size < 8 || head.readInt32BE(4) === BLANK_MAGIC) return undefined;
+    const rec = this.read(offset, size);
+    return rec && readLong(rec, 28) === offset ? rec : undefined;
+  }
+
+  private toInput(msg: MessageInner, storeTimestamp: number): MessageRecordInput {
+    return {
+      queueId: msg.queueId,
+      flag: msg.flag,
+      queueOffset: 0,
+      physicalOffset: 0,
+      sysFlag: msg.sysFlag,
+      bornTimestamp: msg.bornTimestamp,
+      bornHost: msg.bornHost,
+      storeTimestamp,
+      storeHost: msg.storeHost,
+      reconsumeTimes: msg.reconsumeTimes,
+      preparedTransactionOffset: msg.preparedTransactionOffset,
+      body: msg.body,
+      topic: msg.topic,
+      properties: withCrcPlaceholder(msg.properties),
+    };
+  }
+
+  private append(msg: MessageInner, input: MessageRecordInput, size: RecordSize, res: AppendResult): void {
+    let file = this.stagingFile ?? this.files.lastForAppend();
+    const free = file.fileSize - file.wrotePosition - this.stagingLen;
+    if (size.total + END_FILE_MIN_BLANK_LENGTH > free) {
+      this.reserve(END_FILE_MIN_BLANK_LENGTH);
+      this.staging.writeInt32BE(free, this.stagingLen);
+      this.staging.writeInt32BE(BLANK_MAGIC, this.stagingLen + 4);
+      this.stagingFile = file;
+      this.stagingLen += END_FILE_MIN_BLANK_LENGTH;
+      this.writeStaged();
+      // The filler is accounted as written: the whole rest of the segment belongs to it.
+      file.wrotePosition = file.fileSize;
+      file = this.files.lastForAppend();
+    }
+    this.stagingFile = file;
+    const target = this.reserve(size.total);
+    const pos = target === this.staging ? this.stagingLen : 0;
+    const offset = file.fileFromOffset + file.wrotePosition + (target === this.staging ? this.stagingLen : 0);
+    const key = `${msg.topic}-${msg.queueId}`;
+    const txType = msg.sysFlag & MessageSysFlag.TRANSACTION_MASK;
+    // Prepared and rolled-back records take no queue offset (CommitLog.DefaultAppendMessageCallback).
+    const consumable = txType === MessageSysFlag.TRANSACTION_NOT_TYPE || txType === MessageSysFlag.TRANSACTION_COMMIT_TYPE;
+    const queueOffset = consumable ? (this.queueOffsets.get(key) ?? 0) : 0;
+    input.physicalOffset = offset;
+    input.queueOffset = queueOffset;
+    writeMessageRecord(target, pos, input, size);
+    sealRecordCrc(target, pos, size.total);
+    if (consumable) this.queueOffsets.set(key, queueOffset + 1);
+    if (target === this.staging) this.stagingLen += size.total;
+    else file.append(target, 0, size.total);
+    if (res.wroteOffset < 0) {
+      res.wroteOffset = offset;
+      res.queueOffset = queueOffset;
+    }
+    res.wroteBytes += size.total;
+    res.msgIds.push(createOffsetMsgId(msg.storeHost, offset));
+    this.dispatches.push({
+      topic: msg.topic,
+      queueId: msg.queueId,
+      commitLogOffset: offset,
+      msgSize: size.total,
+      tagsCode: msg.tagsCode,
+      storeTimestamp: input.storeTimestamp,
+      consumeQueueOffset: queueOffset,
+      sysFlag: msg.sysFlag,
+      keys: msg.keys,
+      uniqKey: msg.uniqKey,
+      properties: msg.properties,
+    });
+    if (target !== this.staging) this.dispatchWritten();
+  }
+
+  /** Room for `n` bytes: the staging buffer, after writing it out if full, or a dedicated buffer for a huge record. */
+  private reserve(n: number): Buffer {
+    if (this.stagingLen + n <= this.staging.length) return this.staging;
+    this.writeStaged();
+    return n <= this.staging.length ? this.staging : Buffer.allocUnsafe(n);
+  }
+
+  private writeStaged(): void {
+    if (this.stagingLen === 0 || !this.stagingFile) return;
+    this.stagingFile.append(this.staging, 0, this.stagingLen);
+    this.stagingLen = 0;
+    this.dispatchWritten();
+  }
+
+  private dispatchWritten(): void {
+    if (this.dispatches.length === 0) return;
+    const batch = this.dispatches;
+    this.dispatches = [];
+    this.options.onAppended(batch);
+  }
+
+  private commit(): void {
+    this.commitScheduled = false;
+    try {
+      this.writeStaged();
+    } catch (err) {
+      this.fail(err as Error);
+    }
+    this.stagingFile = undefined;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    if (this.failed) {
+      for (const p of batch) p.resolve(result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${this.failed.message}`));
+      return;
+    }
+    const gc = this.groupCommit;
+    if (!gc) {
+      for (const p of batch) p.resolve(p.results);
+      return;
+    }
+    const waiting = batch.filter((p) => p.wait);
+    for (const p of batch) if (!p.wait) p.resolve(p.results);
+    if (waiting.length === 0) return;
+    const end = Math.max(...waiting.map((p) => p.endOffset));
+    void gc.waitFlushed(end).then((ok) => {
+      for (const p of waiting) {
+        if (!ok) p.results.status = PutMessageStatus.FLUSH_DISK_TIMEOUT;
+        p.resolve(p.results);
+      }
+    });
+  }
+
+  private fail(err: Error): void {
+    if (this.failed) return;
+    this.failed = err;
+    this.options.onFatal(err);
+  }
+}
+
+function result(status: PutMessageStatusValue, remark: string): AppendResult {
+  return { status, remark, wroteOffset: -1, wroteBytes: 0, queueOffset: -1, storeTimestamp: 0, msgIds: [] };
+}

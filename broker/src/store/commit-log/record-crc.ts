@@ -1,0 +1,50 @@
+import { crc32 } from 'node:zlib';
+
+/*
+ * Whole-record CRC, as RocketMQ 5's `enabledAppendPropCRC`: the last property of the record is
+ * `__CRC32#` U+0001 <10 ASCII digits, least significant first> U+0002, and the CRC32 (& 0x7FFFFFFF)
+ * covers every record byte before that entry. The body CRC alone leaves topic, properties and the
+ * offsets unprotected; this lets recovery refuse a record corrupted anywhere.
+ */
+export const CRC_PROPERTY_NAME = '__CRC32#';
+/** "__CRC32#" + U+0001 + 10 digits + U+0002. */
+export const CRC_RESERVED_LEN = 20;
+const PREFIX = Buffer.from(`${CRC_PROPERTY_NAME}\u0001`, 'latin1');
+const PLACEHOLDER = `${CRC_PROPERTY_NAME}\u00010000000000\u0002`;
+
+/** Properties with any existing CRC entry removed and the placeholder appended. */
+export function withCrcPlaceholder(properties: string): string {
+  const at = properties.indexOf(CRC_PROPERTY_NAME + '\u0001');
+  if (at >= 0 && (at === 0 || properties.charCodeAt(at - 1) === 2)) {
+    const end = properties.indexOf('\u0002', at);
+    properties = properties.slice(0, at) + (end < 0 ? '' : properties.slice(end + 1));
+  }
+  return properties + PLACEHOLDER;
+}
+
+/** Fill the placeholder at the end of the record [pos, pos + size). */
+export function sealRecordCrc(buf: Buffer, pos: number, size: number): void {
+  let crc = crc32(buf.subarray(pos, pos + size - CRC_RESERVED_LEN)) & 0x7fffffff;
+  const digits = pos + size - 11;
+  for (let i = 0; i < 10; i++) {
+    buf[digits + i] = 48 + (crc % 10);
+    crc = Math.floor(crc / 10);
+  }
+}
+
+/**
+ * true: the record carries a CRC entry and it matches; false: it carries one that does not match;
+ * undefined: the record has no CRC entry (written by a store with the option off).
+ */
+export function verifyRecordCrc(buf: Buffer, pos: number, size: number): boolean | undefined {
+  const entry = pos + size - CRC_RESERVED_LEN;
+  if (size < CRC_RESERVED_LEN || buf[pos + size - 1] !== 2) return undefined;
+  if (buf.compare(PREFIX, 0, PREFIX.length, entry, entry + PREFIX.length) !== 0) return undefined;
+  let expected = crc32(buf.subarray(pos, entry)) & 0x7fffffff;
+  const digits = pos + size - 11;
+  for (let i = 0; i < 10; i++) {
+    if (buf[digits + i] !== 48 + (expected % 10)) return false;
+    expected = Math.floor(expected / 10);
+  }
+  return true;
+}

@@ -1,0 +1,85 @@
+import { readLong, readRecordProperties } from '@rocketts/protocol';
+import type { CommitLogReadCache } from './commit-log/read-cache';
+import { CQ_UNIT_SIZE } from './consume-queue/cq-unit';
+import type { ConsumeQueueTable } from './consume-queue/consume-queue-table';
+import type { MessageFilter } from './message-filter';
+import { GetMessageStatus, type GetMessageStatusValue } from './statuses';
+
+export interface GetMessageResult {
+  status: GetMessageStatusValue;
+  nextBeginOffset: number;
+  minOffset: number;
+  maxOffset: number;
+  /** Stored records, in queue order; concatenated they form a pull response body. */
+  messages: Buffer[];
+  bufferTotalSize: number;
+}
+
+export interface GetMessageLimits {
+  maxMsgNums: number;
+  maxTransferBytes: number;
+  /** Consume-queue bytes one call may examine while filtering (maxFilterMessageSize). */
+  maxFilterBytes: number;
+  minCommitLogOffset: number;
+}
+
+/**
+ * Read up to `maxMsgNums` messages of one queue from `offset` (DefaultMessageStore.getMessage):
+ * walk the consume queue, skip units whose tagsCode does not match, read the records, apply the
+ * commit-log filter. nextBeginOffset moves past filtered units so a long run of them still advances.
+ */
+export function getMessage(
+  queues: ConsumeQueueTable,
+  cache: CommitLogReadCache,
+  topic: string,
+  queueId: number,
+  offset: number,
+  filter: MessageFilter,
+  limits: GetMessageLimits,
+): GetMessageResult {
+  const cq = queues.find(topic, queueId);
+  const empty = (status: GetMessageStatusValue, next: number, min = 0, max = 0): GetMessageResult => ({
+    status, nextBeginOffset: next, minOffset: min, maxOffset: max, messages: [], bufferTotalSize: 0,
+  });
+  if (!cq) return empty(GetMessageStatus.NO_MATCHED_LOGIC_QUEUE, 0);
+  const min = cq.minOffset;
+  const max = cq.maxOffset;
+  if (max === 0) return empty(GetMessageStatus.NO_MESSAGE_IN_QUEUE, 0, min, max);
+  if (offset < min) return empty(GetMessageStatus.OFFSET_TOO_SMALL, min, min, max);
+  if (offset === max) return empty(GetMessageStatus.OFFSET_OVERFLOW_ONE, offset, min, max);
+  if (offset > max) return empty(GetMessageStatus.OFFSET_OVERFLOW_BADLY, max, min, max);
+
+  const scanUnits = Math.max(Math.floor(limits.maxFilterBytes / CQ_UNIT_SIZE), limits.maxMsgNums);
+  const units = cq.readUnits(offset, scanUnits);
+  const messages: Buffer[] = [];
+  let bytes = 0;
+  let examined = 0;
+  let removed = false;
+  let missing = false;
+  for (let pos = 0; pos < units.length; pos += CQ_UNIT_SIZE) {
+    const phy = readLong(units, pos);
+    const size = units.readInt32BE(pos + 8);
+    if (messages.length >= limits.maxMsgNums || (messages.length > 0 && bytes + size > limits.maxTransferBytes)) break;
+    examined++;
+    if (size <= 0) continue;
+    if (phy < limits.minCommitLogOffset) {
+      removed = true;
+      continue;
+    }
+    if (!filter.isMatchedByConsumeQueue(readLong(units, pos + 12))) continue;
+    const rec = cache.read(phy, size);
+    if (!rec) {
+      missing = true;
+      continue;
+    }
+    if (filter.isMatchedByCommitLog && !filter.isMatchedByCommitLog(readRecordProperties(rec))) continue;
+    messages.push(rec);
+    bytes += size;
+  }
+  const next = offset + examined;
+  let status: GetMessageStatusValue = GetMessageStatus.FOUND;
+  if (messages.length === 0) {
+    status = removed ? GetMessageStatus.MESSAGE_WAS_REMOVING : missing ? GetMessageStatus.OFFSET_FOUND_NULL : GetMessageStatus.NO_MATCHED_MESSAGE;
+  }
+  return { status, nextBeginOffset: next, minOffset: min, maxOffset: max, messages, bufferTotalSize: bytes };
+}

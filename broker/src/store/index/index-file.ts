@@ -1,0 +1,173 @@
+import { closeSync, fdatasync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { readLong, writeLong } from '@rocketts/protocol';
+
+/*
+ * Index file (IndexFile.java / IndexHeader.java): a hash table of message keys to commit-log offsets.
+ *
+ * Header, 40 bytes:
+ *   0  long  beginTimestamp   store time of the first indexed message, ms
+ *   8  long  endTimestamp     store time of the last, ms
+ *  16  long  beginPhyOffset
+ *  24  long  endPhyOffset     commit-log offset of the last indexed message
+ *  32  int   hashSlotCount    slots in use
+ *  36  int   indexCount       next entry number; entry 0 is never used
+ * Slots, maxHashSlotNum × int: number of the newest entry whose key hashes there (0 = empty).
+ * Entries, maxIndexNum × 20 bytes:
+ *   0  int   keyHash          |String.hashCode("topic#key")|
+ *   4  long  phyOffset
+ *  12  int   timeDiff         seconds since beginTimestamp
+ *  16  int   prevIndex        previous entry of the same slot (0 = end of chain)
+ */
+export const INDEX_HEADER_SIZE = 40;
+export const HASH_SLOT_SIZE = 4;
+export const INDEX_ENTRY_SIZE = 20;
+/** Granularity of dirty-slot tracking: one OS page. */
+const SLOT_PAGE = 4096;
+
+export const indexFileSize = (slots: number, entries: number): number =>
+  INDEX_HEADER_SIZE + slots * HASH_SLOT_SIZE + entries * INDEX_ENTRY_SIZE;
+
+export interface IndexHeader {
+  beginTimestamp: number;
+  endTimestamp: number;
+  beginPhyOffset: number;
+  endPhyOffset: number;
+  hashSlotCount: number;
+  indexCount: number;
+}
+
+/**
+ * The index file being written lives in memory and is written back in dirty ranges on flush;
+ * files that are full are read with positional reads. Either way `query` walks the same layout.
+ */
+export class IndexFile {
+  private data: Buffer | undefined;
+  private dirtySlotPages = new Set<number>();
+  private dirtyEntriesFrom = Number.MAX_SAFE_INTEGER;
+  private fd: number;
+
+  constructor(
+    readonly path: string,
+    readonly slotNum: number,
+    readonly indexNum: number,
+    writable: boolean,
+    fresh: boolean,
+  ) {
+    this.fd = openSync(path, fresh ? 'w+' : 'r+');
+    if (writable) {
+      this.data = Buffer.alloc(indexFileSize(slotNum, indexNum));
+      if (!fresh) readSync(this.fd, this.data, 0, this.data.length, 0);
+      if (this.data.readInt32BE(36) === 0) this.data.writeInt32BE(1, 36);
+      if (fresh) this.dirtyEntriesFrom = 0;
+    }
+  }
+
+  get header(): IndexHeader {
+    const h = this.data ?? this.readAt(0, INDEX_HEADER_SIZE);
+    return {
+      beginTimestamp: readLong(h, 0),
+      endTimestamp: readLong(h, 8),
+      beginPhyOffset: readLong(h, 16),
+      endPhyOffset: readLong(h, 24),
+      hashSlotCount: h.readInt32BE(32),
+      indexCount: Math.max(1, h.readInt32BE(36)),
+    };
+  }
+
+  get isFull(): boolean {
+    return this.header.indexCount >= this.indexNum;
+  }
+
+  /** Add one key; false when the file is full. */
+  put(keyHash: number, phyOffset: number, storeTimestamp: number): boolean {
+    const d = this.data;
+    if (!d) throw new Error(`index file ${this.path} is read-only`);
+    const indexCount = d.readInt32BE(36);
+    if (indexCount >= this.indexNum) return false;
+    if (indexCount === 1) {
+      writeLong(d, 0, storeTimestamp);
+      writeLong(d, 16, phyOffset);
+    }
+    const slotPos = INDEX_HEADER_SIZE + (keyHash % this.slotNum) * HASH_SLOT_SIZE;
+    const prev = d.readInt32BE(slotPos);
+    const timeDiff = Math.max(0, Math.floor((storeTimestamp - readLong(d, 0)) / 1000));
+    const entryPos = INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + indexCount * INDEX_ENTRY_SIZE;
+    d.writeInt32BE(keyHash, entryPos);
+    writeLong(d, entryPos + 4, phyOffset);
+    d.writeInt32BE(timeDiff, entryPos + 12);
+    d.writeInt32BE(prev > 0 && prev < indexCount ? prev : 0, entryPos + 16);
+    d.writeInt32BE(indexCount, slotPos);
+    if (prev === 0) d.writeInt32BE(d.readInt32BE(32) + 1, 32);
+    d.writeInt32BE(indexCount + 1, 36);
+    writeLong(d, 8, storeTimestamp);
+    writeLong(d, 24, phyOffset);
+    this.dirtySlotPages.add(Math.floor(slotPos / SLOT_PAGE));
+    this.dirtyEntriesFrom = Math.min(this.dirtyEntriesFrom, entryPos);
+    return true;
+  }
+
+  /** Offsets of entries with `keyHash` stored in [begin, end] ms, newest first, at most `max`. */
+  query(keyHash: number, max: number, begin: number, end: number): number[] {
+    const out: number[] = [];
+    const h = this.header;
+    if (h.endTimestamp < begin || h.beginTimestamp > end) return out;
+    const slot = this.readAt(INDEX_HEADER_SIZE + (keyHash % this.slotNum) * HASH_SLOT_SIZE, HASH_SLOT_SIZE).readInt32BE(0);
+    let idx = slot;
+    for (let hops = 0; idx > 0 && idx < h.indexCount && out.length < max && hops < this.indexNum; hops++) {
+      const e = this.readAt(INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + idx * INDEX_ENTRY_SIZE, INDEX_ENTRY_SIZE);
+      const time = h.beginTimestamp + e.readInt32BE(12) * 1000;
+      // Seconds granularity: widen the lower bound by one second so nothing stored in range is missed.
+      if (e.readInt32BE(0) === keyHash && time >= begin - 1000 && time <= end) out.push(readLong(e, 4));
+      const prev = e.readInt32BE(16);
+      if (prev >= idx) break;
+      idx = prev;
+    }
+    return out;
+  }
+
+  /** Write back dirty ranges (entries and slots first, header last) and fdatasync. */
+  flush(): Promise<void> {
+    const d = this.data;
+    if (d) {
+      const entriesEnd = INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + d.readInt32BE(36) * INDEX_ENTRY_SIZE;
+      if (this.dirtyEntriesFrom < entriesEnd) this.write(this.dirtyEntriesFrom, entriesEnd);
+      for (const page of this.dirtySlotPages) {
+        const from = Math.max(INDEX_HEADER_SIZE, page * SLOT_PAGE);
+        this.write(from, Math.min(INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE, (page + 1) * SLOT_PAGE));
+      }
+      this.write(0, INDEX_HEADER_SIZE);
+      this.dirtySlotPages.clear();
+      this.dirtyEntriesFrom = Number.MAX_SAFE_INTEGER;
+    }
+    return new Promise((resolve, reject) => fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Stop writing: drop the memory copy once it is on disk. */
+  async seal(): Promise<void> {
+    await this.flush();
+    this.data = undefined;
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  destroy(): void {
+    this.close();
+    unlinkSync(this.path);
+  }
+
+  private write(from: number, to: number): void {
+    const d = this.data as Buffer;
+    let done = 0;
+    while (done < to - from) done += writeSync(this.fd, d, from + done, to - from - done, from + done);
+  }
+
+  private readAt(pos: number, len: number): Buffer {
+    if (this.data) return this.data.subarray(pos, pos + len);
+    const b = Buffer.alloc(len);
+    readSync(this.fd, b, 0, len, pos);
+    return b;
+  }
+}

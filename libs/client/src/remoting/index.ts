@@ -1,0 +1,2 @@
+export * from './socket-channel';
+export * from './remoting-client';

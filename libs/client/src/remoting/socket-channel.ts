@@ -1,0 +1,200 @@
+import type { Socket } from 'node:net';
+import {
+  DEFAULT_MAX_FRAME_LENGTH,
+  encodeFrame,
+  FrameDecoder,
+  isResponse,
+  RemotingConnectError,
+  RemotingFlag,
+  RemotingTimeoutError,
+  type RemotingCommand,
+} from '@rocketts/protocol';
+import type { Logger } from '../logger';
+
+/**
+ * One remoting connection, either side. Requests and responses are multiplexed by `opaque`; either
+ * peer may send requests (the broker sends CHECK_TRANSACTION_STATE on the client's connection).
+ * Processors and consumers depend on this interface, so they can be tested with an in-memory one.
+ */
+export interface RemotingChannel {
+  readonly id: number;
+  /** "ip:port" of the peer. */
+  readonly remoteAddress: string;
+  /** Write a command (a response, or a one-way request) without waiting for an answer. */
+  send(cmd: RemotingCommand): void;
+  /** Send a request and wait for its response. */
+  request(cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand>;
+  /** Send a one-way request: the peer must not answer. */
+  sendOneway(cmd: RemotingCommand): void;
+  isActive(): boolean;
+  close(reason?: string): void;
+  onClose(listener: (reason: string) => void): void;
+}
+
+export type RequestHandler = (cmd: RemotingCommand, channel: RemotingChannel) => void;
+
+interface Pending {
+  resolve(cmd: RemotingCommand): void;
+  reject(err: Error): void;
+  deadline: number;
+  code: number;
+  timeoutMs: number;
+}
+
+/** Writes of one tick are joined: up to this many bytes are copied into one buffer, beyond it writev. */
+const COALESCE_LIMIT = 256 * 1024; // 256 KiB
+/** How often pending requests are checked for their deadline (RocketMQ scans its table every 1 s). */
+const TIMEOUT_SCAN_INTERVAL_MS = 50;
+
+let nextChannelId = 1;
+let opaqueCounter = 1;
+
+/** Process-wide request ids; never 0, which ali-ons treats as "no id". */
+export function nextOpaque(): number {
+  opaqueCounter = opaqueCounter >= 0x7ffffff0 ? 1 : opaqueCounter + 1;
+  return opaqueCounter;
+}
+
+export interface SocketChannelOptions {
+  logger: Logger;
+  onRequest: RequestHandler;
+  maxFrameLength?: number;
+}
+
+export class SocketChannel implements RemotingChannel {
+  readonly id = nextChannelId++;
+  readonly remoteAddress: string;
+  private readonly decoder: FrameDecoder;
+  private readonly pending = new Map<number, Pending>();
+  private readonly closeListeners: ((reason: string) => void)[] = [];
+  private outbox: Buffer[] = [];
+  private outboxBytes = 0;
+  private flushScheduled = false;
+  private closed = false;
+  private timeoutTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly options: SocketChannelOptions,
+  ) {
+    const host = socket.remoteAddress ?? 'unknown';
+    const plain = host.startsWith('::ffff:') ? host.slice(7) : host;
+    this.remoteAddress = plain.includes(':') ? `[${plain}]:${socket.remotePort}` : `${plain}:${socket.remotePort}`;
+    this.decoder = new FrameDecoder(options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err) => this.close(`socket error: ${err.message}`));
+    socket.on('close', () => this.close('connection closed by peer'));
+  }
+
+  isActive(): boolean {
+    return !this.closed;
+  }
+
+  send(cmd: RemotingCommand): void {
+    if (this.closed) return;
+    for (const b of encodeFrame(cmd)) {
+      this.outbox.push(b);
+      this.outboxBytes += b.length;
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(() => this.flush());
+    }
+  }
+
+  request(cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+    if (this.closed) return Promise.reject(new RemotingConnectError(this.remoteAddress, 'connection is closed'));
+    cmd.opaque = nextOpaque();
+    cmd.flag &= ~RemotingFlag.ONEWAY;
+    return new Promise<RemotingCommand>((resolve, reject) => {
+      this.pending.set(cmd.opaque, { resolve, reject, deadline: Date.now() + timeoutMs, code: cmd.code, timeoutMs });
+      this.ensureTimeoutScan();
+      this.send(cmd);
+    });
+  }
+
+  sendOneway(cmd: RemotingCommand): void {
+    cmd.opaque = nextOpaque();
+    cmd.flag |= RemotingFlag.ONEWAY;
+    this.send(cmd);
+  }
+
+  onClose(listener: (reason: string) => void): void {
+    if (this.closed) listener('already closed');
+    else this.closeListeners.push(listener);
+  }
+
+  close(reason = 'closed locally'): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timeoutTimer) clearInterval(this.timeoutTimer);
+    this.flush();
+    this.socket.end();
+    this.socket.destroySoon?.();
+    setTimeout(() => this.socket.destroy(), 1000).unref();
+    const err = new RemotingConnectError(this.remoteAddress, `connection closed before the response arrived (${reason})`);
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+    for (const l of this.closeListeners.splice(0)) l(reason);
+  }
+
+  private onData(chunk: Buffer): void {
+    let cmds: RemotingCommand[];
+    try {
+      cmds = this.decoder.push(chunk);
+    } catch (err) {
+      this.options.logger.warn('malformed frame, closing connection', { remote: this.remoteAddress, reason: (err as Error).message });
+      this.close(`malformed frame: ${(err as Error).message}`);
+      return;
+    }
+    for (const cmd of cmds) {
+      if (isResponse(cmd)) {
+        const p = this.pending.get(cmd.opaque);
+        if (p) {
+          this.pending.delete(cmd.opaque);
+          p.resolve(cmd);
+        }
+      } else {
+        this.options.onRequest(cmd, this);
+      }
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.outbox.length === 0 || this.socket.destroyed) return;
+    const parts = this.outbox;
+    const bytes = this.outboxBytes;
+    this.outbox = [];
+    this.outboxBytes = 0;
+    if (parts.length === 1) this.socket.write(parts[0] as Buffer);
+    else if (bytes <= COALESCE_LIMIT) this.socket.write(Buffer.concat(parts, bytes));
+    else {
+      this.socket.cork();
+      for (const p of parts) this.socket.write(p);
+      this.socket.uncork();
+    }
+  }
+
+  private ensureTimeoutScan(): void {
+    if (this.timeoutTimer) return;
+    this.timeoutTimer = setInterval(() => this.scanTimeouts(), TIMEOUT_SCAN_INTERVAL_MS);
+    this.timeoutTimer.unref();
+  }
+
+  private scanTimeouts(): void {
+    if (this.pending.size === 0) {
+      clearInterval(this.timeoutTimer);
+      this.timeoutTimer = undefined;
+      return;
+    }
+    const now = Date.now();
+    for (const [opaque, p] of this.pending) {
+      if (p.deadline <= now) {
+        this.pending.delete(opaque);
+        p.reject(new RemotingTimeoutError(this.remoteAddress, opaque, p.timeoutMs, p.code));
+      }
+    }
+  }
+}
