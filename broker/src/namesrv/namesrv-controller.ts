@@ -10,6 +10,7 @@ import { NamesrvRuntimeConfig } from './namesrv-config';
 import { RouteInfoManager, type RemovedBroker } from './route-info-manager';
 import { RouteQueryProcessor } from './route-query-processor';
 import { TopicAdminProcessor } from './topic-admin-processor';
+import { HttpEndpoint, type Metric } from '../stats/http-endpoint';
 
 export interface NamesrvControllerOptions {
   logger?: Logger;
@@ -41,6 +42,7 @@ export class NamesrvController {
   private readonly logger: Logger;
   private readonly server: RemotingServer;
   private scanTimer: NodeJS.Timeout | undefined;
+  private http: HttpEndpoint | undefined;
   private state: 'new' | 'started' | 'stopped' = 'new';
 
   constructor(config: NamesrvConfig, options: NamesrvControllerOptions = {}) {
@@ -81,15 +83,23 @@ export class NamesrvController {
   }
 
   /** Loads the KV table, listens, starts the expiry scan. Resolves with the bound port (listenPort 0 = any). */
-  async start(): Promise<{ port: number }> {
+  async start(): Promise<{ port: number; metricsPort?: number }> {
     if (this.state !== 'new') throw new StateError(`name server cannot start: it is ${this.state}`);
     this.kvConfig.load();
     const port = await this.server.start();
     this.state = 'started';
     this.scheduleScan();
-    const { bindAddress, kvConfigPath } = this.runtimeConfig.current;
-    this.logger.info('name server started', { bindAddress, port, kvConfigPath });
-    return { port };
+    const { bindAddress, kvConfigPath, metricsPort } = this.runtimeConfig.current;
+    const info: { port: number; metricsPort?: number } = { port };
+    if (metricsPort >= 0) {
+      this.http = new HttpEndpoint(
+        () => ({ status: 'UP', ...this.stats() }),
+        () => this.metrics(),
+      );
+      info.metricsPort = await this.http.start(metricsPort, bindAddress);
+    }
+    this.logger.info('name server started', { bindAddress, ...info, kvConfigPath });
+    return info;
   }
 
   /** Stops the scan and closes every connection. The KV table is already on disk. */
@@ -99,6 +109,7 @@ export class NamesrvController {
     if (this.scanTimer) clearInterval(this.scanTimer);
     this.scanTimer = undefined;
     await this.server.stop();
+    await this.http?.stop();
     this.logger.info('name server stopped');
   }
 
@@ -112,6 +123,18 @@ export class NamesrvController {
       connections: this.server.connectionCount,
       kvNamespaces: this.kvConfig.namespaceCount,
     };
+  }
+
+  private metrics(): Metric[] {
+    const s = this.stats();
+    const gauge = (name: string, help: string, value: number): Metric => ({ name, help, type: 'gauge', value });
+    return [
+      gauge('rocketts_namesrv_clusters', 'Clusters known', s.clusters),
+      gauge('rocketts_namesrv_broker_names', 'Broker names (master + slaves) known', s.brokerNames),
+      gauge('rocketts_namesrv_brokers', 'Live broker addresses', s.brokers),
+      gauge('rocketts_namesrv_topics', 'Topics with a route', s.topics),
+      gauge('rocketts_namesrv_connections', 'Open connections', s.connections),
+    ];
   }
 
   /** One expiry pass (as NamesrvController's scanNotActiveBroker task); the timer calls it, tests may too. */

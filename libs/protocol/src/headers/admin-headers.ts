@@ -19,5 +19,11 @@ export const TopicRequestHeader = defineHeader('TopicRequestHeader', {
   acceptStandardJsonOnly: { type: 'boolean' },
 });
 
+export const DeleteSubscriptionGroupRequestHeader = defineHeader('DeleteSubscriptionGroupRequestHeader', {
+  groupName: { type: 'string', required: true },
+  cleanOffset: { type: 'boolean' },
+});
+
 export type CreateTopicRequestHeader = HeaderValue<typeof CreateTopicRequestHeader>;
 export type TopicRequestHeader = HeaderValue<typeof TopicRequestHeader>;
+export type DeleteSubscriptionGroupRequestHeader = HeaderValue<typeof DeleteSubscriptionGroupRequestHeader>;

@@ -1,0 +1,36 @@
+import type { Logger } from '@rocketts/client';
+import type { BrokerConfig } from './config/broker-config';
+import type { StoreConfig } from './config/store-config';
+import type { ConsumerManager } from './client-manager/consumer-manager';
+import type { ProducerManager } from './client-manager/producer-manager';
+import type { SqlFilterCache } from './filter/subscription-filter';
+import type { ConsumerOffsetManager } from './offsets/consumer-offset-manager';
+import type { BrokerStats } from './stats/broker-stats';
+import type { MessageStore } from './store/message-store';
+import type { SubscriptionGroupManager } from './subscription/subscription-group-manager';
+import type { TopicConfigManager } from './topics/topic-config-manager';
+import type { RuntimeSettings } from './config/runtime-settings';
+
+/**
+ * What processors share: the managers and the broker's identity. Built once by the controller;
+ * processors take only this, so each can be tested with in-memory parts.
+ */
+export interface BrokerContext {
+  config: BrokerConfig;
+  storeConfig: StoreConfig;
+  /** Settings an admin may change at runtime (UPDATE_BROKER_CONFIG). */
+  settings: RuntimeSettings;
+  logger: Logger;
+  store: MessageStore;
+  topics: TopicConfigManager;
+  groups: SubscriptionGroupManager;
+  offsets: ConsumerOffsetManager;
+  consumers: ConsumerManager;
+  producers: ProducerManager;
+  sqlFilters: SqlFilterCache;
+  stats: BrokerStats;
+  /** "ip:port" clients use for this broker. */
+  brokerAddr(): string;
+  /** Encoded STOREHOST field of records stored here. */
+  storeHost(): Buffer;
+}

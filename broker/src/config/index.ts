@@ -1,0 +1,37 @@
+import { networkInterfaces } from 'node:os';
+import type { Logger } from '@rocketts/client';
+import { BROKER_SCHEMA, resolveBrokerIdentity, type BrokerConfig } from './broker-config';
+import { rejectUnknownKeys, unknownKeys } from './config-schema';
+import { resolveStoreConfig, STORE_SCHEMA, type StoreConfig } from './store-config';
+
+export * from './broker-config';
+export * from './store-config';
+export * from './config-schema';
+export * from './properties-file';
+
+export interface ResolvedBrokerConfig {
+  broker: BrokerConfig;
+  store: StoreConfig;
+}
+
+/**
+ * One flat input, as broker.conf is, split by concern. Unknown keys are rejected (API) or reported
+ * as warnings (files may hold RocketMQ keys we do not implement).
+ */
+export function resolveBrokerConfig(
+  input: Record<string, unknown>,
+  options: { unknownKeys?: 'reject' | 'warn'; logger?: Logger } = {},
+): ResolvedBrokerConfig {
+  if ((options.unknownKeys ?? 'reject') === 'reject') rejectUnknownKeys(input, BROKER_SCHEMA, STORE_SCHEMA);
+  else for (const key of unknownKeys(input, BROKER_SCHEMA, STORE_SCHEMA)) options.logger?.warn('unknown config key ignored', { key });
+  const pick = (schema: object): Record<string, unknown> => Object.fromEntries(Object.entries(input).filter(([k]) => k in schema));
+  return { broker: resolveBrokerIdentity(pick(BROKER_SCHEMA)), store: resolveStoreConfig(pick(STORE_SCHEMA)) };
+}
+
+/** First non-internal IPv4 address, else loopback (what RocketMQ's brokerIP1 defaults to). */
+export function localIPv4(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}

@@ -1,0 +1,33 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Small config files (topics, groups, offsets) written as RocketMQ's ConfigManager does: the new
+ * content to `<file>.tmp`, fsync, then rename over the old one, keeping `<file>.bak` — so a crash
+ * leaves a whole old or a whole new file.
+ */
+export function writePersisted(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    const buf = Buffer.from(text, 'utf8');
+    let done = 0;
+    while (done < buf.length) done += writeSync(fd, buf, done, buf.length - done);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  if (existsSync(path)) renameSync(path, `${path}.bak`);
+  renameSync(tmp, path);
+}
+
+/** The file's text, falling back to `<file>.bak` when the file is missing or empty. */
+export function readPersisted(path: string): string | undefined {
+  for (const p of [path, `${path}.bak`]) {
+    if (!existsSync(p)) continue;
+    const text = readFileSync(p, 'utf8');
+    if (text.trim().length > 0) return text;
+  }
+  return undefined;
+}

@@ -1,0 +1,100 @@
+import type { RemotingChannel } from '@rocketts/client';
+import type { RemotingCommand } from '@rocketts/protocol';
+import type { DispatchRequest } from '../store/dispatch/dispatch-request';
+import type { MessageFilter } from '../store/message-filter';
+
+/** A pull parked until a message arrives or its time is up (PullRequest.java). */
+export interface HeldPull {
+  cmd: RemotingCommand;
+  channel: RemotingChannel;
+  topic: string;
+  queueId: number;
+  /** The logical offset the consumer wants; any arrival at or beyond it may satisfy it. */
+  pullFromOffset: number;
+  filter: MessageFilter;
+  deadline: number;
+}
+
+/** How often parked pulls are checked against their deadline (RocketMQ: every 5 s; shorter keeps short polls short). */
+const TIMEOUT_SCAN_MS = 200;
+
+/**
+ * Long polling (PullRequestHoldService + NotifyMessageArrivingListener): a pull that finds nothing
+ * is parked per queue and re-executed, without parking again, when a matching message is dispatched
+ * to that queue or when its suspend time runs out.
+ */
+export class PullRequestHoldService {
+  private readonly held = new Map<string, HeldPull[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private count = 0;
+
+  constructor(private readonly wake: (p: HeldPull) => void) {}
+
+  get heldCount(): number {
+    return this.count;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.expire(), TIMEOUT_SCAN_MS);
+    this.timer.unref();
+  }
+
+  /** Answer everything still parked (shutdown). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    for (const list of this.held.values()) for (const p of list) this.wake(p);
+    this.held.clear();
+    this.count = 0;
+  }
+
+  suspend(p: HeldPull): void {
+    const key = `${p.topic}@${p.queueId}`;
+    let list = this.held.get(key);
+    if (!list) {
+      list = [];
+      this.held.set(key, list);
+    }
+    list.push(p);
+    this.count++;
+  }
+
+  /** A message was dispatched to a consume queue: wake the pulls it can satisfy. */
+  onMessageArrived(req: DispatchRequest): void {
+    const key = `${req.topic}@${req.queueId}`;
+    const list = this.held.get(key);
+    if (!list) return;
+    const keep: HeldPull[] = [];
+    const woken: HeldPull[] = [];
+    for (const p of list) {
+      if (!p.channel.isActive()) continue;
+      const matches =
+        req.consumeQueueOffset >= p.pullFromOffset &&
+        p.filter.isMatchedByConsumeQueue(req.tagsCode) &&
+        (!p.filter.isMatchedByCommitLog || p.filter.isMatchedByCommitLog(req.properties));
+      (matches ? woken : keep).push(p);
+    }
+    this.replace(key, keep, list.length);
+    for (const p of woken) this.wake(p);
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    for (const [key, list] of this.held) {
+      const keep: HeldPull[] = [];
+      const due: HeldPull[] = [];
+      for (const p of list) {
+        if (!p.channel.isActive()) continue;
+        (p.deadline <= now ? due : keep).push(p);
+      }
+      this.replace(key, keep, list.length);
+      for (const p of due) this.wake(p);
+    }
+  }
+
+  private replace(key: string, keep: HeldPull[], before: number): void {
+    this.count -= before - keep.length;
+    if (keep.length === 0) this.held.delete(key);
+    else this.held.set(key, keep);
+  }
+}

@@ -1,0 +1,98 @@
+import { join } from 'node:path';
+import { optObj, parseJavaJson, stringifyJavaJson } from '@rocketts/protocol';
+import { readPersisted, writePersisted } from '../config/persisted-file';
+
+/**
+ * Committed consumer offsets, "topic@group" → queueId → next offset to consume
+ * (ConsumerOffsetManager.java), persisted to <store>/config/consumerOffset.json every
+ * `flushConsumerOffsetInterval` and at shutdown. Pull offsets are kept in memory only.
+ */
+export class ConsumerOffsetManager {
+  private readonly offsets = new Map<string, Map<number, number>>();
+  private readonly pullOffsets = new Map<string, Map<number, number>>();
+  private readonly path: string;
+  private dirty = false;
+
+  constructor(storeRootDir: string) {
+    this.path = join(storeRootDir, 'config', 'consumerOffset.json');
+  }
+
+  load(): void {
+    const text = readPersisted(this.path);
+    if (!text) return;
+    const table = optObj(optObj(parseJavaJson(text), 'consumerOffset.json').offsetTable, 'offsetTable');
+    for (const [key, byQueue] of Object.entries(table)) {
+      const m = new Map<number, number>();
+      for (const [q, off] of Object.entries(optObj(byQueue, key))) m.set(Number(q), Number(off));
+      this.offsets.set(key, m);
+    }
+  }
+
+  /** Stored offset, or -1 when the group never committed one for this queue. */
+  query(group: string, topic: string, queueId: number): number {
+    return this.offsets.get(`${topic}@${group}`)?.get(queueId) ?? -1;
+  }
+
+  commit(group: string, topic: string, queueId: number, offset: number): void {
+    const key = `${topic}@${group}`;
+    let m = this.offsets.get(key);
+    if (!m) {
+      m = new Map();
+      this.offsets.set(key, m);
+    }
+    if (m.get(queueId) !== offset) {
+      m.set(queueId, offset);
+      this.dirty = true;
+    }
+  }
+
+  commitPullOffset(group: string, topic: string, queueId: number, offset: number): void {
+    const key = `${topic}@${group}`;
+    let m = this.pullOffsets.get(key);
+    if (!m) {
+      m = new Map();
+      this.pullOffsets.set(key, m);
+    }
+    m.set(queueId, offset);
+  }
+
+  queryPullOffset(group: string, topic: string, queueId: number): number {
+    return this.pullOffsets.get(`${topic}@${group}`)?.get(queueId) ?? -1;
+  }
+
+  /** Groups with committed offsets on `topic`. */
+  groupsOf(topic: string): string[] {
+    const out: string[] = [];
+    for (const key of this.offsets.keys()) {
+      const at = key.lastIndexOf('@');
+      if (key.slice(0, at) === topic) out.push(key.slice(at + 1));
+    }
+    return out;
+  }
+
+  offsetsOf(group: string, topic: string): Map<number, number> {
+    return new Map(this.offsets.get(`${topic}@${group}`) ?? []);
+  }
+
+  removeTopic(topic: string): void {
+    for (const key of [...this.offsets.keys()]) if (key.startsWith(`${topic}@`)) this.offsets.delete(key);
+    this.dirty = true;
+  }
+
+  removeGroup(group: string): void {
+    for (const key of [...this.offsets.keys()]) if (key.endsWith(`@${group}`)) this.offsets.delete(key);
+    this.dirty = true;
+  }
+
+  /** Body of GET_ALL_CONSUMER_OFFSET and the persisted file: `{"offsetTable":{"t@g":{0:5}}}`. */
+  encode(): Buffer {
+    const table = new Map<string, Map<number, number>>(this.offsets);
+    return Buffer.from(stringifyJavaJson({ offsetTable: table }), 'utf8');
+  }
+
+  persist(force = false): void {
+    if (!this.dirty && !force) return;
+    this.dirty = false;
+    writePersisted(this.path, this.encode().toString('utf8'));
+  }
+}

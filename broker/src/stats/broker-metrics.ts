@@ -1,0 +1,36 @@
+import type { BrokerContext } from '../broker-context';
+import type { RegistrationResult } from '../registration/name-server-registrar';
+import type { HealthReport, Metric } from './http-endpoint';
+
+export function brokerHealth(ctx: BrokerContext, registrations: RegistrationResult[]): HealthReport {
+  const blocked = ctx.store.writeBlocker();
+  return {
+    status: blocked ? 'DOWN' : 'UP',
+    broker: ctx.config.brokerName,
+    addr: ctx.brokerAddr(),
+    writable: !blocked,
+    reason: blocked?.remark,
+    nameServers: registrations.map((r) => ({ addr: r.nameServer, registered: r.ok })),
+  };
+}
+
+export function brokerMetrics(ctx: BrokerContext, connections: number, heldPulls: number): Metric[] {
+  const s = ctx.stats;
+  const info = ctx.store.runtimeInfo();
+  const labels = { broker: ctx.config.brokerName, cluster: ctx.config.brokerClusterName };
+  const m = (name: string, help: string, type: Metric['type'], value: number): Metric => ({ name, help, type, value, labels });
+  return [
+    m('rocketts_broker_messages_put_total', 'Messages stored', 'counter', s.messagesPut),
+    m('rocketts_broker_bytes_put_total', 'Bytes stored', 'counter', s.bytesPut),
+    m('rocketts_broker_messages_pulled_total', 'Messages returned to pulls', 'counter', s.messagesGot),
+    m('rocketts_broker_bytes_pulled_total', 'Bytes returned to pulls', 'counter', s.bytesGot),
+    m('rocketts_broker_send_failures_total', 'Sends refused or failed', 'counter', s.sendFailures),
+    m('rocketts_broker_connections', 'Open client connections', 'gauge', connections),
+    m('rocketts_broker_pulls_held', 'Pulls parked by long polling', 'gauge', heldPulls),
+    m('rocketts_broker_commitlog_max_offset_bytes', 'Commit-log write position', 'gauge', Number(info.commitLogMaxOffset)),
+    m('rocketts_broker_commitlog_flushed_offset_bytes', 'Commit-log bytes on disk', 'gauge', Number(info.commitLogFlushedOffset)),
+    m('rocketts_broker_dispatch_behind_bytes', 'Commit-log bytes not yet in consume queues', 'gauge', Number(info.dispatchBehindBytes)),
+    m('rocketts_broker_topics', 'Topics served', 'gauge', ctx.topics.all().length),
+    m('rocketts_broker_consumer_groups', 'Consumer groups online', 'gauge', ctx.consumers.groupNames().length),
+  ];
+}
