@@ -159,7 +159,13 @@ export class BrokerController {
       info.metricsPort = await this.http.start(b.metricsPort, b.bindAddress);
     }
     this.state = 'running';
-    logger.info('broker started', { ...info, brokerName: b.brokerName, cluster: b.brokerClusterName, nameServers, flushDiskType: this.config.store.flushDiskType });
+    logger.info('broker started', {
+      ...info,
+      brokerName: b.brokerName,
+      cluster: b.brokerClusterName,
+      nameServers,
+      flushDiskType: this.config.store.flushDiskType,
+    });
     return info;
   }
 

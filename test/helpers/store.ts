@@ -1,4 +1,10 @@
-import { encodeHostAddress, encodeProperties, findProperty, javaHashCode, MessageProperty } from '@rocketts/protocol';
+import {
+  encodeHostAddress,
+  encodeProperties,
+  findProperty,
+  javaHashCode,
+  MessageProperty,
+} from '@rocketts/protocol';
 import type { MessageInner } from '../../broker/src/store/commit-log/commit-log';
 import { resolveStoreConfig, type StoreConfig } from '../../broker/src/config/store-config';
 import { MessageStore } from '../../broker/src/store/message-store';
@@ -21,11 +27,24 @@ export function storeConfig(dir: string, overrides: Record<string, unknown> = {}
   });
 }
 
-export function newStore(dir: string, overrides: Record<string, unknown> = {}, diskUsed?: () => number): MessageStore {
-  return new MessageStore({ config: storeConfig(dir, overrides), logger: silentLogger, ...(diskUsed ? { diskUsed } : {}) });
+export function newStore(
+  dir: string,
+  overrides: Record<string, unknown> = {},
+  diskUsed?: () => number,
+): MessageStore {
+  return new MessageStore({
+    config: storeConfig(dir, overrides),
+    logger: silentLogger,
+    ...(diskUsed ? { diskUsed } : {}),
+  });
 }
 
-export function inner(topic: string, queueId: number, body: string | Buffer, props: Record<string, string> = {}): MessageInner {
+export function inner(
+  topic: string,
+  queueId: number,
+  body: string | Buffer,
+  props: Record<string, string> = {},
+): MessageInner {
   const properties = encodeProperties(props);
   const tags = findProperty(properties, MessageProperty.TAGS);
   return {

@@ -1,7 +1,13 @@
 import { createLogger, type Logger } from '@rocketts/client';
 import { ConfigError } from '@rocketts/protocol';
 import { BrokerController } from '../broker-controller';
-import { BROKER_SCHEMA, NAMESRV_SCHEMA, readPropertiesFile, resolveBrokerConfig, STORE_SCHEMA } from '../config';
+import {
+  BROKER_SCHEMA,
+  NAMESRV_SCHEMA,
+  readPropertiesFile,
+  resolveBrokerConfig,
+  STORE_SCHEMA,
+} from '../config';
 import { NamesrvController, resolveNamesrvConfig } from '../namesrv';
 import { stringFlag, UsageError, type ParsedArgs } from './args';
 
@@ -67,7 +73,8 @@ export async function brokerCommand(args: ParsedArgs): Promise<void> {
   if (n !== undefined) input.namesrvAddr = n;
   const config = resolveBrokerConfig(input, { unknownKeys: 'warn', logger });
   if (args.flags.has('p') || args.flags.has('printConfigItem')) {
-    for (const [k, v] of Object.entries({ ...config.broker, ...config.store })) process.stdout.write(`${k}=${String(v)}\n`);
+    for (const [k, v] of Object.entries({ ...config.broker, ...config.store }))
+      process.stdout.write(`${k}=${String(v)}\n`);
     return;
   }
   const broker = new BrokerController(config, logger);

@@ -1,5 +1,10 @@
 import type { Logger, RemotingChannel } from '@rocketts/client';
-import { ConsumerGroupRequestHeader, createRequest, RequestCode, type SubscriptionData } from '@rocketts/protocol';
+import {
+  ConsumerGroupRequestHeader,
+  createRequest,
+  RequestCode,
+  type SubscriptionData,
+} from '@rocketts/protocol';
 import type { ClientChannelInfo } from './client-channel-info';
 
 export interface ConsumerGroupInfo {
@@ -68,7 +73,11 @@ export class ConsumerManager {
     this.updateSubscriptions(g, r.subscriptions);
     const changed = !prev || prev.clientId !== r.client.clientId;
     if (changed) {
-      this.logger.info('consumer joined group', { group: r.group, clientId: r.client.clientId, remote: r.client.channel.remoteAddress });
+      this.logger.info('consumer joined group', {
+        group: r.group,
+        clientId: r.client.clientId,
+        remote: r.client.channel.remoteAddress,
+      });
       this.notify(g);
     }
     return changed;
@@ -142,7 +151,10 @@ export class ConsumerManager {
   private notify(g: ConsumerGroupInfo): void {
     if (this.notifyEnabled.get(g.groupName) === false) return;
     for (const c of g.channels.values()) {
-      const cmd = createRequest(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, ConsumerGroupRequestHeader.encode({ consumerGroup: g.groupName }));
+      const cmd = createRequest(
+        RequestCode.NOTIFY_CONSUMER_IDS_CHANGED,
+        ConsumerGroupRequestHeader.encode({ consumerGroup: g.groupName }),
+      );
       // ali-ons cannot read binary headers: speak JSON to every client.
       c.channel.sendOneway(cmd);
     }

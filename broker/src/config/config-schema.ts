@@ -47,12 +47,18 @@ function coerce(key: string, spec: KeySpec, raw: unknown): unknown {
   switch (spec.type) {
     case 'int':
     case 'float': {
-      const n = typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
+      const n =
+        typeof text === 'number' ? text : typeof text === 'string' && text !== '' ? Number(text) : NaN;
       if (!Number.isFinite(n) || (spec.type === 'int' && !Number.isInteger(n))) {
-        throw new ConfigError(key, `expected ${spec.type === 'int' ? 'an integer' : 'a number'}, got '${String(raw)}'`);
+        throw new ConfigError(
+          key,
+          `expected ${spec.type === 'int' ? 'an integer' : 'a number'}, got '${String(raw)}'`,
+        );
       }
-      if (spec.min !== undefined && n < spec.min) throw new ConfigError(key, `${n} is below the minimum ${spec.min}`);
-      if (spec.max !== undefined && n > spec.max) throw new ConfigError(key, `${n} is above the maximum ${spec.max}`);
+      if (spec.min !== undefined && n < spec.min)
+        throw new ConfigError(key, `${n} is below the minimum ${spec.min}`);
+      if (spec.max !== undefined && n > spec.max)
+        throw new ConfigError(key, `${n} is above the maximum ${spec.max}`);
       return n;
     }
     case 'bool':
@@ -64,7 +70,8 @@ function coerce(key: string, spec: KeySpec, raw: unknown): unknown {
       throw new ConfigError(key, `expected one of ${spec.values.join(', ')}, got '${String(raw)}'`);
     case 'string':
       if (typeof text !== 'string') throw new ConfigError(key, `expected a string, got '${String(raw)}'`);
-      if (spec.pattern && !spec.pattern.test(text)) throw new ConfigError(key, `'${text}' does not match ${spec.pattern}`);
+      if (spec.pattern && !spec.pattern.test(text))
+        throw new ConfigError(key, `'${text}' does not match ${spec.pattern}`);
       return text;
   }
 }

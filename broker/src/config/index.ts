@@ -23,9 +23,15 @@ export function resolveBrokerConfig(
   options: { unknownKeys?: 'reject' | 'warn'; logger?: Logger } = {},
 ): ResolvedBrokerConfig {
   if ((options.unknownKeys ?? 'reject') === 'reject') rejectUnknownKeys(input, BROKER_SCHEMA, STORE_SCHEMA);
-  else for (const key of unknownKeys(input, BROKER_SCHEMA, STORE_SCHEMA)) options.logger?.warn('unknown config key ignored', { key });
-  const pick = (schema: object): Record<string, unknown> => Object.fromEntries(Object.entries(input).filter(([k]) => k in schema));
-  return { broker: resolveBrokerIdentity(pick(BROKER_SCHEMA)), store: resolveStoreConfig(pick(STORE_SCHEMA)) };
+  else
+    for (const key of unknownKeys(input, BROKER_SCHEMA, STORE_SCHEMA))
+      options.logger?.warn('unknown config key ignored', { key });
+  const pick = (schema: object): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(input).filter(([k]) => k in schema));
+  return {
+    broker: resolveBrokerIdentity(pick(BROKER_SCHEMA)),
+    store: resolveStoreConfig(pick(STORE_SCHEMA)),
+  };
 }
 
 /** First non-internal IPv4 address, else loopback (what RocketMQ's brokerIP1 defaults to). */

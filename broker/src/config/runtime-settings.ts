@@ -61,7 +61,10 @@ export class RuntimeSettings {
       }
     }
     const schema = Object.fromEntries(HOT_KEYS.map((k) => [k, BROKER_SCHEMA[k]]));
-    const resolved = resolveSchema(schema, { ...this.values, ...updates }) as unknown as Pick<BrokerConfig, HotKey>;
+    const resolved = resolveSchema(schema, { ...this.values, ...updates }) as unknown as Pick<
+      BrokerConfig,
+      HotKey
+    >;
     this.values = resolved;
     return {};
   }

@@ -10,9 +10,19 @@ import {
 import type { MessageFilter } from '../store/message-filter';
 
 /** Parse a tag expression as FilterAPI.buildSubscriptionData: "*" or "TagA || TagB". */
-export function buildTagSubscription(topic: string, subString: string | undefined, subVersion: number): SubscriptionData {
+export function buildTagSubscription(
+  topic: string,
+  subString: string | undefined,
+  subVersion: number,
+): SubscriptionData {
   const expr = subString?.trim() ?? '';
-  const tags = expr === '' || expr === SUB_ALL ? [] : expr.split('||').map((t) => t.trim()).filter((t) => t.length > 0);
+  const tags =
+    expr === '' || expr === SUB_ALL
+      ? []
+      : expr
+          .split('||')
+          .map((t) => t.trim())
+          .filter((t) => t.length > 0);
   return {
     topic,
     subString: tags.length === 0 ? SUB_ALL : expr,

@@ -127,7 +127,12 @@ export class NamesrvController {
 
   private metrics(): Metric[] {
     const s = this.stats();
-    const gauge = (name: string, help: string, value: number): Metric => ({ name, help, type: 'gauge', value });
+    const gauge = (name: string, help: string, value: number): Metric => ({
+      name,
+      help,
+      type: 'gauge',
+      value,
+    });
     return [
       gauge('rocketts_namesrv_clusters', 'Clusters known', s.clusters),
       gauge('rocketts_namesrv_broker_names', 'Broker names (master + slaves) known', s.brokerNames),

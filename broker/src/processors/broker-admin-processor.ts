@@ -31,12 +31,22 @@ export class BrokerAdminProcessor {
   constructor(private readonly ctx: BrokerContext) {}
 
   readonly process: RequestProcessor['process'] = (cmd) => {
-    const ok = (body?: Buffer): RemotingCommand => createResponse(cmd, ResponseCode.SUCCESS, undefined, undefined, body);
+    const ok = (body?: Buffer): RemotingCommand =>
+      createResponse(cmd, ResponseCode.SUCCESS, undefined, undefined, body);
     switch (cmd.code) {
       case RequestCode.GET_BROKER_RUNTIME_INFO:
         return ok(encodeKvTable(this.runtimeInfo()));
       case RequestCode.GET_BROKER_CONFIG:
-        return ok(Buffer.from(formatProperties({ ...this.ctx.config, ...this.ctx.storeConfig, ...this.ctx.settings.snapshot() }), 'utf8'));
+        return ok(
+          Buffer.from(
+            formatProperties({
+              ...this.ctx.config,
+              ...this.ctx.storeConfig,
+              ...this.ctx.settings.snapshot(),
+            }),
+            'utf8',
+          ),
+        );
       case RequestCode.UPDATE_BROKER_CONFIG:
         return this.updateConfig(cmd);
       case RequestCode.TRIGGER_DELETE_FILES:
@@ -63,7 +73,12 @@ export class BrokerAdminProcessor {
     const updates = parseProperties((cmd.body ?? Buffer.alloc(0)).toString('utf8'));
     try {
       const r = this.ctx.settings.apply(updates);
-      if (r.forbidden) return createResponse(cmd, ResponseCode.NO_PERMISSION, `config key '${r.forbidden}' cannot be changed remotely`);
+      if (r.forbidden)
+        return createResponse(
+          cmd,
+          ResponseCode.NO_PERMISSION,
+          `config key '${r.forbidden}' cannot be changed remotely`,
+        );
     } catch (err) {
       if (err instanceof ConfigError) return createResponse(cmd, ResponseCode.INVALID_PARAMETER, err.message);
       throw err;

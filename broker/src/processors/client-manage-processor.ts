@@ -19,7 +19,11 @@ import { retryTopicOf } from '../topics/topic-validator';
 
 /** HEART_BEAT, UNREGISTER_CLIENT, CHECK_CLIENT_CONFIG (ClientManageProcessor.java). */
 export class ClientManageProcessor implements RequestProcessor {
-  static readonly codes = [RequestCode.HEART_BEAT, RequestCode.UNREGISTER_CLIENT, RequestCode.CHECK_CLIENT_CONFIG];
+  static readonly codes = [
+    RequestCode.HEART_BEAT,
+    RequestCode.UNREGISTER_CLIENT,
+    RequestCode.CHECK_CLIENT_CONFIG,
+  ];
 
   constructor(private readonly ctx: BrokerContext) {}
 
@@ -41,7 +45,13 @@ export class ClientManageProcessor implements RequestProcessor {
   private heartbeat(cmd: RemotingCommand, channel: RemotingChannel): RemotingCommand {
     const hb = decodeHeartbeatData(cmd.body);
     const now = Date.now();
-    const client = { channel, clientId: hb.clientID, language: cmd.language, version: cmd.version, lastUpdate: now };
+    const client = {
+      channel,
+      clientId: hb.clientID,
+      language: cmd.language,
+      version: cmd.version,
+      lastUpdate: now,
+    };
     for (const c of hb.consumerDataSet) {
       const group = this.ctx.groups.findOrCreate(c.groupName);
       if (group && group.retryQueueNums > 0) {
@@ -74,12 +84,17 @@ export class ClientManageProcessor implements RequestProcessor {
     const sub = decodeSubscriptionData(obj(body.subscriptionData, 'subscriptionData'));
     if (sub.expressionType !== ExpressionType.SQL92) return createResponse(cmd, ResponseCode.SUCCESS);
     if (!this.ctx.settings.enablePropertyFilter) {
-      return createResponse(cmd, ResponseCode.SYSTEM_ERROR, 'The broker does not support consumer to filter message by SQL92');
+      return createResponse(
+        cmd,
+        ResponseCode.SYSTEM_ERROR,
+        'The broker does not support consumer to filter message by SQL92',
+      );
     }
     try {
       this.ctx.sqlFilters.get(sub.subString);
     } catch (err) {
-      if (err instanceof SqlFilterSyntaxError) return createResponse(cmd, ResponseCode.SUBSCRIPTION_PARSE_FAILED, err.message);
+      if (err instanceof SqlFilterSyntaxError)
+        return createResponse(cmd, ResponseCode.SUBSCRIPTION_PARSE_FAILED, err.message);
       throw err;
     }
     return createResponse(cmd, ResponseCode.SUCCESS);

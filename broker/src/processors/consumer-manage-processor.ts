@@ -19,7 +19,11 @@ const IN_MEMORY_RATIO = 0.4;
 
 /** GET_CONSUMER_LIST_BY_GROUP, QUERY_CONSUMER_OFFSET, UPDATE_CONSUMER_OFFSET (ConsumerManageProcessor.java). */
 export class ConsumerManageProcessor {
-  static readonly codes = [RequestCode.GET_CONSUMER_LIST_BY_GROUP, RequestCode.QUERY_CONSUMER_OFFSET, RequestCode.UPDATE_CONSUMER_OFFSET];
+  static readonly codes = [
+    RequestCode.GET_CONSUMER_LIST_BY_GROUP,
+    RequestCode.QUERY_CONSUMER_OFFSET,
+    RequestCode.UPDATE_CONSUMER_OFFSET,
+  ];
 
   constructor(private readonly ctx: BrokerContext) {}
 
@@ -37,7 +41,8 @@ export class ConsumerManageProcessor {
   private consumerList(cmd: RemotingCommand): RemotingCommand {
     const { consumerGroup } = ConsumerGroupRequestHeader.decode(cmd.extFields);
     const ids = this.ctx.consumers.consumerIds(consumerGroup);
-    if (ids.length === 0) return createResponse(cmd, ResponseCode.SYSTEM_ERROR, `no consumer for this group, ${consumerGroup}`);
+    if (ids.length === 0)
+      return createResponse(cmd, ResponseCode.SYSTEM_ERROR, `no consumer for this group, ${consumerGroup}`);
     return createResponse(cmd, ResponseCode.SUCCESS, undefined, undefined, encodeConsumerIdList(ids));
   }
 
@@ -49,12 +54,26 @@ export class ConsumerManageProcessor {
   private queryOffset(cmd: RemotingCommand): RemotingCommand {
     const h = QueryConsumerOffsetRequestHeader.decode(cmd.extFields);
     const stored = this.ctx.offsets.query(h.consumerGroup, h.topic, h.queueId);
-    if (stored >= 0) return createResponse(cmd, ResponseCode.SUCCESS, undefined, OffsetResponseHeader.encode({ offset: stored }));
+    if (stored >= 0)
+      return createResponse(
+        cmd,
+        ResponseCode.SUCCESS,
+        undefined,
+        OffsetResponseHeader.encode({ offset: stored }),
+      );
     const zeroAllowed = h.setZeroIfNotFound !== false;
-    if (zeroAllowed && this.ctx.store.getMinOffsetInQueue(h.topic, h.queueId) <= 0 && this.firstMessageInMemory(h.topic, h.queueId)) {
+    if (
+      zeroAllowed &&
+      this.ctx.store.getMinOffsetInQueue(h.topic, h.queueId) <= 0 &&
+      this.firstMessageInMemory(h.topic, h.queueId)
+    ) {
       return createResponse(cmd, ResponseCode.SUCCESS, undefined, OffsetResponseHeader.encode({ offset: 0 }));
     }
-    return createResponse(cmd, ResponseCode.QUERY_NOT_FOUND, 'Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first');
+    return createResponse(
+      cmd,
+      ResponseCode.QUERY_NOT_FOUND,
+      'Not found, V3_0_6_SNAPSHOT maybe this group consumer boot first',
+    );
   }
 
   /** Accepts −1 (ali-ons sends it for offset 0): it then reads back as "no offset". */

@@ -74,16 +74,28 @@ export class PullMessageProcessor implements RequestProcessor {
     const fail = (code: number, remark: string): RemotingCommand => createResponse(cmd, code, remark);
     const { ctx } = this;
     if (!isReadable(ctx.settings.brokerPermission)) {
-      return fail(ResponseCode.NO_PERMISSION, `the broker[${ctx.config.brokerName}] pulling message is forbidden`);
+      return fail(
+        ResponseCode.NO_PERMISSION,
+        `the broker[${ctx.config.brokerName}] pulling message is forbidden`,
+      );
     }
     const group = ctx.groups.findOrCreate(h.consumerGroup);
-    if (!group) return fail(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group [${h.consumerGroup}] does not exist`);
-    if (!group.consumeEnable) return fail(ResponseCode.NO_PERMISSION, `subscription group no permission, ${h.consumerGroup}`);
+    if (!group)
+      return fail(
+        ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+        `subscription group [${h.consumerGroup}] does not exist`,
+      );
+    if (!group.consumeEnable)
+      return fail(ResponseCode.NO_PERMISSION, `subscription group no permission, ${h.consumerGroup}`);
     const tc = ctx.topics.get(h.topic);
     if (!tc) return fail(ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!`);
-    if (!isReadable(tc.perm)) return fail(ResponseCode.NO_PERMISSION, `the topic[${h.topic}] pulling message is forbidden`);
+    if (!isReadable(tc.perm))
+      return fail(ResponseCode.NO_PERMISSION, `the topic[${h.topic}] pulling message is forbidden`);
     if (h.queueId < 0 || h.queueId >= tc.readQueueNums) {
-      return fail(ResponseCode.SYSTEM_ERROR, `queueId[${h.queueId}] is illegal, topic:[${h.topic}] topicConfig.readQueueNums:[${tc.readQueueNums}]`);
+      return fail(
+        ResponseCode.SYSTEM_ERROR,
+        `queueId[${h.queueId}] is illegal, topic:[${h.topic}] topicConfig.readQueueNums:[${tc.readQueueNums}]`,
+      );
     }
     const sub = this.subscription(h, cmd);
     if ('error' in sub) return sub.error;
@@ -91,23 +103,44 @@ export class PullMessageProcessor implements RequestProcessor {
     try {
       filter = messageFilterFor(sub.data, ctx.sqlFilters);
     } catch (err) {
-      if (err instanceof SqlFilterSyntaxError) return fail(ResponseCode.SUBSCRIPTION_PARSE_FAILED, err.message);
+      if (err instanceof SqlFilterSyntaxError)
+        return fail(ResponseCode.SUBSCRIPTION_PARSE_FAILED, err.message);
       throw err;
     }
 
-    const result = ctx.store.getMessage(h.topic, h.queueId, h.queueOffset, h.maxMsgNums, filter, h.maxMsgBytes);
+    const result = ctx.store.getMessage(
+      h.topic,
+      h.queueId,
+      h.queueOffset,
+      h.maxMsgNums,
+      filter,
+      h.maxMsgBytes,
+    );
     const code = pullResponseCode(result.status, h.queueOffset);
     const suspend = (h.sysFlag & PullSysFlag.SUSPEND) !== 0;
     if (code === ResponseCode.PULL_NOT_FOUND && firstTime && suspend && this.holder) {
-      const holdMs = ctx.settings.longPollingEnable ? h.suspendTimeoutMillis : ctx.settings.shortPollingTimeMills;
-      this.holder.suspend({ cmd, channel, topic: h.topic, queueId: h.queueId, pullFromOffset: h.queueOffset, filter, deadline: Date.now() + holdMs });
+      const holdMs = ctx.settings.longPollingEnable
+        ? h.suspendTimeoutMillis
+        : ctx.settings.shortPollingTimeMills;
+      this.holder.suspend({
+        cmd,
+        channel,
+        topic: h.topic,
+        queueId: h.queueId,
+        pullFromOffset: h.queueOffset,
+        filter,
+        deadline: Date.now() + holdMs,
+      });
       this.commitOffsets(h, firstTime, result.nextBeginOffset);
       return null;
     }
     this.commitOffsets(h, firstTime, result.nextBeginOffset);
     let body: Buffer | undefined;
     if (code === ResponseCode.SUCCESS) {
-      body = result.messages.length === 1 ? result.messages[0] : Buffer.concat(result.messages, result.bufferTotalSize);
+      body =
+        result.messages.length === 1
+          ? result.messages[0]
+          : Buffer.concat(result.messages, result.bufferTotalSize);
       ctx.stats.recordGet(result.messages.length, result.bufferTotalSize);
     }
     return createResponse(
@@ -125,28 +158,51 @@ export class PullMessageProcessor implements RequestProcessor {
   }
 
   /** The request's own subscription (SUBSCRIPTION bit) or the one its group registered by heartbeat. */
-  private subscription(h: PullMessageRequestHeader, cmd: RemotingCommand): { data: SubscriptionData } | { error: RemotingCommand } {
-    const fail = (code: number, remark: string): { error: RemotingCommand } => ({ error: createResponse(cmd, code, remark) });
+  private subscription(
+    h: PullMessageRequestHeader,
+    cmd: RemotingCommand,
+  ): { data: SubscriptionData } | { error: RemotingCommand } {
+    const fail = (code: number, remark: string): { error: RemotingCommand } => ({
+      error: createResponse(cmd, code, remark),
+    });
     const type = h.expressionType ?? ExpressionType.TAG;
     if ((h.sysFlag & PullSysFlag.SUBSCRIPTION) !== 0) {
       if (type === ExpressionType.SQL92) {
-        if (!this.ctx.settings.enablePropertyFilter) return fail(ResponseCode.SYSTEM_ERROR, 'The broker does not support consumer to filter message by SQL92');
-        return { data: { ...buildTagSubscription(h.topic, '*', h.subVersion), subString: h.subscription ?? '', expressionType: ExpressionType.SQL92 } };
+        if (!this.ctx.settings.enablePropertyFilter)
+          return fail(
+            ResponseCode.SYSTEM_ERROR,
+            'The broker does not support consumer to filter message by SQL92',
+          );
+        return {
+          data: {
+            ...buildTagSubscription(h.topic, '*', h.subVersion),
+            subString: h.subscription ?? '',
+            expressionType: ExpressionType.SQL92,
+          },
+        };
       }
-      if (type !== ExpressionType.TAG) return fail(ResponseCode.SUBSCRIPTION_PARSE_FAILED, `unknown expression type ${type}`);
+      if (type !== ExpressionType.TAG)
+        return fail(ResponseCode.SUBSCRIPTION_PARSE_FAILED, `unknown expression type ${type}`);
       return { data: buildTagSubscription(h.topic, h.subscription, h.subVersion) };
     }
     const info = this.ctx.consumers.get(h.consumerGroup);
     if (!info) return fail(ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's group info not exist`);
     const group = this.ctx.groups.get(h.consumerGroup);
     if (info.messageModel === 'BROADCASTING' && group && !group.consumeBroadcastEnable) {
-      return fail(ResponseCode.NO_PERMISSION, `the consumer group[${h.consumerGroup}] can not consume by broadcast way`);
+      return fail(
+        ResponseCode.NO_PERMISSION,
+        `the consumer group[${h.consumerGroup}] can not consume by broadcast way`,
+      );
     }
     const data = info.subscriptions.get(h.topic);
     if (!data) return fail(ResponseCode.SUBSCRIPTION_NOT_EXIST, `the consumer's subscription not exist`);
-    if (data.subVersion < h.subVersion) return fail(ResponseCode.SUBSCRIPTION_NOT_LATEST, `the consumer's subscription not latest`);
+    if (data.subVersion < h.subVersion)
+      return fail(ResponseCode.SUBSCRIPTION_NOT_LATEST, `the consumer's subscription not latest`);
     if (data.expressionType === ExpressionType.SQL92 && !this.ctx.settings.enablePropertyFilter) {
-      return fail(ResponseCode.SYSTEM_ERROR, 'The broker does not support consumer to filter message by SQL92');
+      return fail(
+        ResponseCode.SYSTEM_ERROR,
+        'The broker does not support consumer to filter message by SQL92',
+      );
     }
     return { data };
   }
@@ -154,7 +210,11 @@ export class PullMessageProcessor implements RequestProcessor {
   /** §9.3 step 6: remember the pull offset; store the piggy-backed commit offset on first processing. */
   private commitOffsets(h: PullMessageRequestHeader, firstTime: boolean, next: number): void {
     this.ctx.offsets.commitPullOffset(h.consumerGroup, h.topic, h.queueId, next);
-    if (firstTime && (h.sysFlag & PullSysFlag.COMMIT_OFFSET) !== 0 && this.ctx.config.brokerRole !== 'SLAVE') {
+    if (
+      firstTime &&
+      (h.sysFlag & PullSysFlag.COMMIT_OFFSET) !== 0 &&
+      this.ctx.config.brokerRole !== 'SLAVE'
+    ) {
       this.ctx.offsets.commit(h.consumerGroup, h.topic, h.queueId, h.commitOffset);
     }
   }

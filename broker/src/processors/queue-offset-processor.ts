@@ -24,7 +24,8 @@ export class QueueOffsetProcessor {
 
   readonly process: RequestProcessor['process'] = (cmd) => {
     const store = this.ctx.store;
-    const offset = (n: number): RemotingCommand => createResponse(cmd, ResponseCode.SUCCESS, undefined, OffsetResponseHeader.encode({ offset: n }));
+    const offset = (n: number): RemotingCommand =>
+      createResponse(cmd, ResponseCode.SUCCESS, undefined, OffsetResponseHeader.encode({ offset: n }));
     switch (cmd.code) {
       case RequestCode.GET_MAX_OFFSET: {
         const h = TopicQueueRequestHeader.decode(cmd.extFields);
@@ -37,7 +38,12 @@ export class QueueOffsetProcessor {
       case RequestCode.GET_EARLIEST_MSG_STORETIME: {
         const h = TopicQueueRequestHeader.decode(cmd.extFields);
         const timestamp = store.getEarliestMessageTime(h.topic, h.queueId);
-        return createResponse(cmd, ResponseCode.SUCCESS, undefined, GetEarliestMsgStoretimeResponseHeader.encode({ timestamp }));
+        return createResponse(
+          cmd,
+          ResponseCode.SUCCESS,
+          undefined,
+          GetEarliestMsgStoretimeResponseHeader.encode({ timestamp }),
+        );
       }
       default: {
         // 5.x boundary semantics; 4.x clients send no boundaryType and get the lower bound.

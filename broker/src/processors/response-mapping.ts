@@ -19,7 +19,10 @@ export function putStatusToResponse(status: PutMessageStatusValue): { code: numb
     case PutMessageStatus.PROPERTIES_SIZE_EXCEEDED:
       return { code: ResponseCode.MESSAGE_ILLEGAL };
     case PutMessageStatus.CREATE_MAPPED_FILE_FAILED:
-      return { code: ResponseCode.SYSTEM_ERROR, remark: 'create mapped file failed, server is busy or broken' };
+      return {
+        code: ResponseCode.SYSTEM_ERROR,
+        remark: 'create mapped file failed, server is busy or broken',
+      };
     default:
       return { code: ResponseCode.SYSTEM_ERROR, remark: 'unknown store error' };
   }

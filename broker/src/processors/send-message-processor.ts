@@ -28,7 +28,11 @@ import { putStatusToResponse } from './response-mapping';
 
 /** Send requests: SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320) — SendMessageProcessor.java. */
 export class SendMessageProcessor implements RequestProcessor {
-  static readonly codes = [RequestCode.SEND_MESSAGE, RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE];
+  static readonly codes = [
+    RequestCode.SEND_MESSAGE,
+    RequestCode.SEND_MESSAGE_V2,
+    RequestCode.SEND_BATCH_MESSAGE,
+  ];
   private readonly bornHosts = new WeakMap<RemotingChannel, Buffer>();
   /** 5.x brokers give messages without UNIQ_KEY one (ali-ons sends none), so every message is findable. */
   private readonly uniqKeys = new UniqKeyGenerator();
@@ -47,7 +51,9 @@ export class SendMessageProcessor implements RequestProcessor {
     let msgs: MessageInner[];
     if (cmd.code === RequestCode.SEND_BATCH_MESSAGE) {
       const batchProps = stripUniqKey(header.properties ?? '');
-      msgs = decodeBatchBody(cmd.body ?? Buffer.alloc(0)).map((e) => this.withProperties({ ...base, flag: e.flag, body: e.body }, joinProps(e.properties, batchProps)));
+      msgs = decodeBatchBody(cmd.body ?? Buffer.alloc(0)).map((e) =>
+        this.withProperties({ ...base, flag: e.flag, body: e.body }, joinProps(e.properties, batchProps)),
+      );
       if (msgs.length === 0) return createResponse(cmd, ResponseCode.MESSAGE_ILLEGAL, 'the batch is empty');
     } else {
       msgs = [this.withProperties({ ...base, body: cmd.body ?? Buffer.alloc(0) }, header.properties ?? '')];
@@ -76,14 +82,23 @@ export class SendMessageProcessor implements RequestProcessor {
   }
 
   /** Steps 1–4 of the send algorithm (§4.1): permissions, topic name, topic (auto-create), queue. */
-  private check(cmd: RemotingCommand, h: SendMessageRequestHeader): { error: RemotingCommand } | { topicConfig: TopicConfig; queueId: number } {
-    const fail = (code: number, remark: string): { error: RemotingCommand } => ({ error: createResponse(cmd, code, remark) });
+  private check(
+    cmd: RemotingCommand,
+    h: SendMessageRequestHeader,
+  ): { error: RemotingCommand } | { topicConfig: TopicConfig; queueId: number } {
+    const fail = (code: number, remark: string): { error: RemotingCommand } => ({
+      error: createResponse(cmd, code, remark),
+    });
     if (!isWriteable(this.ctx.settings.brokerPermission)) {
-      return fail(ResponseCode.NO_PERMISSION, `the broker[${this.ctx.config.brokerName}] sending message is forbidden`);
+      return fail(
+        ResponseCode.NO_PERMISSION,
+        `the broker[${this.ctx.config.brokerName}] sending message is forbidden`,
+      );
     }
     const problem = topicNameProblem(h.topic);
     if (problem) return fail(ResponseCode.SYSTEM_ERROR, problem);
-    if (isNotAllowedSendTopic(h.topic)) return fail(ResponseCode.NO_PERMISSION, `Sending message to topic[${h.topic}] is forbidden.`);
+    if (isNotAllowedSendTopic(h.topic))
+      return fail(ResponseCode.NO_PERMISSION, `Sending message to topic[${h.topic}] is forbidden.`);
     let tc = this.ctx.topics.get(h.topic);
     if (!tc) {
       tc = isRetryTopic(h.topic)
@@ -93,17 +108,26 @@ export class SendMessageProcessor implements RequestProcessor {
           : undefined;
       if (!tc) return fail(ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!`);
     }
-    if (!isWriteable(tc.perm)) return fail(ResponseCode.NO_PERMISSION, `the topic[${h.topic}] sending message is forbidden`);
+    if (!isWriteable(tc.perm))
+      return fail(ResponseCode.NO_PERMISSION, `the topic[${h.topic}] sending message is forbidden`);
     let queueId = h.queueId;
     const maxQueues = Math.max(tc.writeQueueNums, tc.readQueueNums);
     if (queueId < 0) queueId = Math.floor(Math.random() * tc.writeQueueNums);
     else if (queueId >= maxQueues) {
-      return fail(ResponseCode.SYSTEM_ERROR, `request queueId[${queueId}] is illegal, topic:[${h.topic}] topicConfig.writeQueueNums:[${tc.writeQueueNums}]`);
+      return fail(
+        ResponseCode.SYSTEM_ERROR,
+        `request queueId[${queueId}] is illegal, topic:[${h.topic}] topicConfig.writeQueueNums:[${tc.writeQueueNums}]`,
+      );
     }
     return { topicConfig: tc, queueId };
   }
 
-  private baseMessage(h: SendMessageRequestHeader, tc: TopicConfig, queueId: number, channel: RemotingChannel): Omit<MessageInner, 'body' | 'properties' | 'tagsCode' | 'waitStoreMsgOK'> {
+  private baseMessage(
+    h: SendMessageRequestHeader,
+    tc: TopicConfig,
+    queueId: number,
+    channel: RemotingChannel,
+  ): Omit<MessageInner, 'body' | 'properties' | 'tagsCode' | 'waitStoreMsgOK'> {
     let sysFlag = h.sysFlag;
     if (tc.topicFilterType === TopicFilterType.MULTI_TAG) sysFlag |= MessageSysFlag.MULTI_TAGS;
     return {
@@ -120,7 +144,10 @@ export class SendMessageProcessor implements RequestProcessor {
   }
 
   /** Add the broker's properties (CLUSTER, and UNIQ_KEY when absent) and derive tags, keys and WAIT. */
-  private withProperties(m: Omit<MessageInner, 'properties' | 'tagsCode' | 'waitStoreMsgOK'>, props: string): MessageInner {
+  private withProperties(
+    m: Omit<MessageInner, 'properties' | 'tagsCode' | 'waitStoreMsgOK'>,
+    props: string,
+  ): MessageInner {
     let uniqKey = findProperty(props, MessageProperty.UNIQ_KEY);
     let s = props;
     if (s.length > 0 && s.charCodeAt(s.length - 1) !== 2) s += '\u0002';

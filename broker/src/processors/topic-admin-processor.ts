@@ -38,12 +38,27 @@ export class TopicAdminProcessor {
       case RequestCode.DELETE_TOPIC_IN_BROKER:
         return this.deleteTopic(cmd);
       case RequestCode.GET_ALL_TOPIC_CONFIG:
-        return createResponse(cmd, ResponseCode.SUCCESS, undefined, undefined, encodeTopicConfigWrapper(this.ctx.topics.serializeWrapper()));
+        return createResponse(
+          cmd,
+          ResponseCode.SUCCESS,
+          undefined,
+          undefined,
+          encodeTopicConfigWrapper(this.ctx.topics.serializeWrapper()),
+        );
       case RequestCode.GET_TOPIC_STATS_INFO:
         return this.topicStats(cmd);
       default: {
-        const system = this.ctx.topics.all().map((t) => t.topicName).filter(isSystemTopic);
-        return createResponse(cmd, ResponseCode.SUCCESS, undefined, undefined, encodeTopicList(system, this.ctx.brokerAddr()));
+        const system = this.ctx.topics
+          .all()
+          .map((t) => t.topicName)
+          .filter(isSystemTopic);
+        return createResponse(
+          cmd,
+          ResponseCode.SUCCESS,
+          undefined,
+          undefined,
+          encodeTopicList(system, this.ctx.brokerAddr()),
+        );
       }
     }
   };
@@ -53,13 +68,29 @@ export class TopicAdminProcessor {
     const problem = topicNameProblem(h.topic);
     if (problem) return createResponse(cmd, ResponseCode.SYSTEM_ERROR, problem);
     if (h.topic === SystemTopic.AUTO_CREATE) {
-      return createResponse(cmd, ResponseCode.SYSTEM_ERROR, `The specified topic[${h.topic}] is conflicted with AUTO_CREATE_TOPIC_KEY_TOPIC.`);
+      return createResponse(
+        cmd,
+        ResponseCode.SYSTEM_ERROR,
+        `The specified topic[${h.topic}] is conflicted with AUTO_CREATE_TOPIC_KEY_TOPIC.`,
+      );
     }
-    for (const [name, n] of [['readQueueNums', h.readQueueNums], ['writeQueueNums', h.writeQueueNums]] as const) {
-      if (n < 1 || n > MAX_QUEUE_NUMS) return createResponse(cmd, ResponseCode.SYSTEM_ERROR, `${name} must be within 1..${MAX_QUEUE_NUMS}, got ${n}`);
+    for (const [name, n] of [
+      ['readQueueNums', h.readQueueNums],
+      ['writeQueueNums', h.writeQueueNums],
+    ] as const) {
+      if (n < 1 || n > MAX_QUEUE_NUMS)
+        return createResponse(
+          cmd,
+          ResponseCode.SYSTEM_ERROR,
+          `${name} must be within 1..${MAX_QUEUE_NUMS}, got ${n}`,
+        );
     }
-    if (h.perm < 0 || h.perm > 7) return createResponse(cmd, ResponseCode.SYSTEM_ERROR, `perm must be within 0..7, got ${h.perm}`);
-    const filter = h.topicFilterType === TopicFilterType.MULTI_TAG ? TopicFilterType.MULTI_TAG : TopicFilterType.SINGLE_TAG;
+    if (h.perm < 0 || h.perm > 7)
+      return createResponse(cmd, ResponseCode.SYSTEM_ERROR, `perm must be within 0..7, got ${h.perm}`);
+    const filter =
+      h.topicFilterType === TopicFilterType.MULTI_TAG
+        ? TopicFilterType.MULTI_TAG
+        : TopicFilterType.SINGLE_TAG;
     this.ctx.topics.update(
       topicConfig(h.topic, {
         readQueueNums: h.readQueueNums,
@@ -70,13 +101,19 @@ export class TopicAdminProcessor {
         order: h.order,
       }),
     );
-    this.ctx.logger.info('topic created or updated', { topic: h.topic, read: h.readQueueNums, write: h.writeQueueNums, perm: h.perm });
+    this.ctx.logger.info('topic created or updated', {
+      topic: h.topic,
+      read: h.readQueueNums,
+      write: h.writeQueueNums,
+      perm: h.perm,
+    });
     return createResponse(cmd, ResponseCode.SUCCESS);
   }
 
   private deleteTopic(cmd: RemotingCommand): RemotingCommand {
     const { topic } = TopicRequestHeader.decode(cmd.extFields);
-    if (isSystemTopic(topic)) return createResponse(cmd, ResponseCode.SYSTEM_ERROR, `system topic ${topic} cannot be deleted`);
+    if (isSystemTopic(topic))
+      return createResponse(cmd, ResponseCode.SYSTEM_ERROR, `system topic ${topic} cannot be deleted`);
     this.ctx.topics.delete(topic);
     this.ctx.store.deleteTopics([topic]);
     this.ctx.offsets.removeTopic(topic);
@@ -97,10 +134,17 @@ export class TopicAdminProcessor {
         {
           minOffset: this.ctx.store.getMinOffsetInQueue(topic, q),
           maxOffset: max,
-          lastUpdateTimestamp: max > 0 ? Math.max(0, this.ctx.store.getMessageStoreTimestamp(topic, q, max - 1)) : 0,
+          lastUpdateTimestamp:
+            max > 0 ? Math.max(0, this.ctx.store.getMessageStoreTimestamp(topic, q, max - 1)) : 0,
         },
       );
     }
-    return createResponse(cmd, ResponseCode.SUCCESS, undefined, undefined, Buffer.from(stringifyJavaJson({ offsetTable: table }), 'utf8'));
+    return createResponse(
+      cmd,
+      ResponseCode.SUCCESS,
+      undefined,
+      undefined,
+      Buffer.from(stringifyJavaJson({ offsetTable: table }), 'utf8'),
+    );
   }
 }

@@ -61,7 +61,10 @@ export class NameServerRegistrar {
   }
 
   async registerAll(): Promise<RegistrationResult[]> {
-    const body = encodeRegisterBrokerBody({ topicConfigSerializeWrapper: this.o.topics(), filterServerList: [] });
+    const body = encodeRegisterBrokerBody({
+      topicConfigSerializeWrapper: this.o.topics(),
+      filterServerList: [],
+    });
     const ext = RegisterBrokerRequestHeader.encode({
       brokerName: this.o.brokerName,
       brokerAddr: this.o.brokerAddr(),
@@ -74,17 +77,28 @@ export class NameServerRegistrar {
     const results = await Promise.all(
       this.o.nameServers.map(async (ns): Promise<RegistrationResult> => {
         try {
-          const resp = await this.o.client.invoke(ns, createRequest(RequestCode.REGISTER_BROKER, ext, body), this.o.timeoutMs);
-          if (resp.code !== ResponseCode.SUCCESS) return { nameServer: ns, ok: false, error: resp.remark ?? `code ${resp.code}` };
+          const resp = await this.o.client.invoke(
+            ns,
+            createRequest(RequestCode.REGISTER_BROKER, ext, body),
+            this.o.timeoutMs,
+          );
+          if (resp.code !== ResponseCode.SUCCESS)
+            return { nameServer: ns, ok: false, error: resp.remark ?? `code ${resp.code}` };
           const h = RegisterBrokerResponseHeader.decode(resp.extFields);
-          return h.masterAddr ? { nameServer: ns, ok: true, masterAddr: h.masterAddr } : { nameServer: ns, ok: true };
+          return h.masterAddr
+            ? { nameServer: ns, ok: true, masterAddr: h.masterAddr }
+            : { nameServer: ns, ok: true };
         } catch (err) {
           return { nameServer: ns, ok: false, error: (err as Error).message };
         }
       }),
     );
     for (const r of results) {
-      if (!r.ok) this.o.logger.warn('registration with name server failed', { nameServer: r.nameServer, error: r.error });
+      if (!r.ok)
+        this.o.logger.warn('registration with name server failed', {
+          nameServer: r.nameServer,
+          error: r.error,
+        });
     }
     this.lastResults = results;
     return results;
@@ -101,9 +115,11 @@ export class NameServerRegistrar {
     });
     await Promise.all(
       this.o.nameServers.map((ns) =>
-        this.o.client.invoke(ns, createRequest(RequestCode.UNREGISTER_BROKER, ext), this.o.timeoutMs).catch((err: Error) => {
-          this.o.logger.warn('unregister from name server failed', { nameServer: ns, error: err.message });
-        }),
+        this.o.client
+          .invoke(ns, createRequest(RequestCode.UNREGISTER_BROKER, ext), this.o.timeoutMs)
+          .catch((err: Error) => {
+            this.o.logger.warn('unregister from name server failed', { nameServer: ns, error: err.message });
+          }),
       ),
     );
   }

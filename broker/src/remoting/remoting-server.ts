@@ -87,7 +87,15 @@ export class RemotingServer {
   private dispatch(cmd: RemotingCommand, channel: RemotingChannel): void {
     const processor = this.options.table.get(cmd.code);
     if (!processor) {
-      this.reply(cmd, channel, createResponse(cmd, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, ` request type ${cmd.code} not supported`));
+      this.reply(
+        cmd,
+        channel,
+        createResponse(
+          cmd,
+          ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
+          ` request type ${cmd.code} not supported`,
+        ),
+      );
       return;
     }
     let result: RemotingCommand | null | Promise<RemotingCommand | null>;

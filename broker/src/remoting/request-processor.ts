@@ -6,7 +6,10 @@ import type { RemotingCommand } from '@rocketts/protocol';
  * long-poll answers later through the channel, a one-way request never does.
  */
 export interface RequestProcessor {
-  process(cmd: RemotingCommand, channel: RemotingChannel): RemotingCommand | null | Promise<RemotingCommand | null>;
+  process(
+    cmd: RemotingCommand,
+    channel: RemotingChannel,
+  ): RemotingCommand | null | Promise<RemotingCommand | null>;
 }
 
 /** Code → processor, filled by the composition root; the server looks requests up here. */

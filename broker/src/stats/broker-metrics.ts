@@ -18,7 +18,13 @@ export function brokerMetrics(ctx: BrokerContext, connections: number, heldPulls
   const s = ctx.stats;
   const info = ctx.store.runtimeInfo();
   const labels = { broker: ctx.config.brokerName, cluster: ctx.config.brokerClusterName };
-  const m = (name: string, help: string, type: Metric['type'], value: number): Metric => ({ name, help, type, value, labels });
+  const m = (name: string, help: string, type: Metric['type'], value: number): Metric => ({
+    name,
+    help,
+    type,
+    value,
+    labels,
+  });
   return [
     m('rocketts_broker_messages_put_total', 'Messages stored', 'counter', s.messagesPut),
     m('rocketts_broker_bytes_put_total', 'Bytes stored', 'counter', s.bytesPut),
@@ -27,10 +33,30 @@ export function brokerMetrics(ctx: BrokerContext, connections: number, heldPulls
     m('rocketts_broker_send_failures_total', 'Sends refused or failed', 'counter', s.sendFailures),
     m('rocketts_broker_connections', 'Open client connections', 'gauge', connections),
     m('rocketts_broker_pulls_held', 'Pulls parked by long polling', 'gauge', heldPulls),
-    m('rocketts_broker_commitlog_max_offset_bytes', 'Commit-log write position', 'gauge', Number(info.commitLogMaxOffset)),
-    m('rocketts_broker_commitlog_flushed_offset_bytes', 'Commit-log bytes on disk', 'gauge', Number(info.commitLogFlushedOffset)),
-    m('rocketts_broker_dispatch_behind_bytes', 'Commit-log bytes not yet in consume queues', 'gauge', Number(info.dispatchBehindBytes)),
+    m(
+      'rocketts_broker_commitlog_max_offset_bytes',
+      'Commit-log write position',
+      'gauge',
+      Number(info.commitLogMaxOffset),
+    ),
+    m(
+      'rocketts_broker_commitlog_flushed_offset_bytes',
+      'Commit-log bytes on disk',
+      'gauge',
+      Number(info.commitLogFlushedOffset),
+    ),
+    m(
+      'rocketts_broker_dispatch_behind_bytes',
+      'Commit-log bytes not yet in consume queues',
+      'gauge',
+      Number(info.dispatchBehindBytes),
+    ),
     m('rocketts_broker_topics', 'Topics served', 'gauge', ctx.topics.all().length),
-    m('rocketts_broker_consumer_groups', 'Consumer groups online', 'gauge', ctx.consumers.groupNames().length),
+    m(
+      'rocketts_broker_consumer_groups',
+      'Consumer groups online',
+      'gauge',
+      ctx.consumers.groupNames().length,
+    ),
   ];
 }

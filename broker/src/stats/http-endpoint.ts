@@ -63,7 +63,11 @@ export function formatMetrics(metrics: Metric[]): string {
       out.push(`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${m.type}`);
       seen.add(m.name);
     }
-    const labels = m.labels ? `{${Object.entries(m.labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`).join(',')}}` : '';
+    const labels = m.labels
+      ? `{${Object.entries(m.labels)
+          .map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`)
+          .join(',')}}`
+      : '';
     out.push(`${m.name}${labels} ${m.value}`);
   }
   return out.join('\n') + '\n';

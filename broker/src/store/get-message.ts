@@ -39,7 +39,12 @@ export function getMessage(
 ): GetMessageResult {
   const cq = queues.find(topic, queueId);
   const empty = (status: GetMessageStatusValue, next: number, min = 0, max = 0): GetMessageResult => ({
-    status, nextBeginOffset: next, minOffset: min, maxOffset: max, messages: [], bufferTotalSize: 0,
+    status,
+    nextBeginOffset: next,
+    minOffset: min,
+    maxOffset: max,
+    messages: [],
+    bufferTotalSize: 0,
   });
   if (!cq) return empty(GetMessageStatus.NO_MATCHED_LOGIC_QUEUE, 0);
   const min = cq.minOffset;
@@ -59,7 +64,11 @@ export function getMessage(
   for (let pos = 0; pos < units.length; pos += CQ_UNIT_SIZE) {
     const phy = readLong(units, pos);
     const size = units.readInt32BE(pos + 8);
-    if (messages.length >= limits.maxMsgNums || (messages.length > 0 && bytes + size > limits.maxTransferBytes)) break;
+    if (
+      messages.length >= limits.maxMsgNums ||
+      (messages.length > 0 && bytes + size > limits.maxTransferBytes)
+    )
+      break;
     examined++;
     if (size <= 0) continue;
     if (phy < limits.minCommitLogOffset) {
@@ -79,7 +88,11 @@ export function getMessage(
   const next = offset + examined;
   let status: GetMessageStatusValue = GetMessageStatus.FOUND;
   if (messages.length === 0) {
-    status = removed ? GetMessageStatus.MESSAGE_WAS_REMOVING : missing ? GetMessageStatus.OFFSET_FOUND_NULL : GetMessageStatus.NO_MATCHED_MESSAGE;
+    status = removed
+      ? GetMessageStatus.MESSAGE_WAS_REMOVING
+      : missing
+        ? GetMessageStatus.OFFSET_FOUND_NULL
+        : GetMessageStatus.NO_MATCHED_MESSAGE;
   }
   return { status, nextBeginOffset: next, minOffset: min, maxOffset: max, messages, bufferTotalSize: bytes };
 }

@@ -10,7 +10,9 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function started(overrides: Record<string, unknown> = {}): Promise<{ store: MessageStore; dir: string }> {
+async function started(
+  overrides: Record<string, unknown> = {},
+): Promise<{ store: MessageStore; dir: string }> {
   const t = tmpStoreDir();
   const store = newStore(t.dir, overrides);
   await store.start();
@@ -18,14 +20,19 @@ async function started(overrides: Record<string, unknown> = {}): Promise<{ store
   return { store, dir: t.dir };
 }
 
-const bodies = (r: { messages: Buffer[] }): string[] => r.messages.map((m) => decodeMessageRecord(m).body.toString());
+const bodies = (r: { messages: Buffer[] }): string[] =>
+  r.messages.map((m) => decodeMessageRecord(m).body.toString());
 
 describe('MessageStore put and get', () => {
   it('assigns consecutive queue offsets per queue and reads them back in order', async () => {
     const { store } = await started();
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => store.putMessage(inner('T', i % 2, `m${i}`))));
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => store.putMessage(inner('T', i % 2, `m${i}`))),
+    );
     expect(results.every((r) => r.status === 'PUT_OK')).toBe(true);
-    expect(results.filter((_, i) => i % 2 === 0).map((r) => r.queueOffset)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(results.filter((_, i) => i % 2 === 0).map((r) => r.queueOffset)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i),
+    );
     expect(store.getMaxOffsetInQueue('T', 0)).toBe(20);
     const got = store.getMessage('T', 0, 0, 32, MATCH_ALL);
     expect(got.status).toBe('FOUND');
@@ -38,10 +45,19 @@ describe('MessageStore put and get', () => {
 
   it('reports the pull statuses of §9.3 with the right next offsets', async () => {
     const { store } = await started();
-    expect(store.getMessage('none', 0, 0, 32, MATCH_ALL)).toMatchObject({ status: 'NO_MATCHED_LOGIC_QUEUE', nextBeginOffset: 0 });
+    expect(store.getMessage('none', 0, 0, 32, MATCH_ALL)).toMatchObject({
+      status: 'NO_MATCHED_LOGIC_QUEUE',
+      nextBeginOffset: 0,
+    });
     for (let i = 0; i < 5; i++) await store.putMessage(inner('T', 0, `m${i}`));
-    expect(store.getMessage('T', 0, 5, 32, MATCH_ALL)).toMatchObject({ status: 'OFFSET_OVERFLOW_ONE', nextBeginOffset: 5 });
-    expect(store.getMessage('T', 0, 9, 32, MATCH_ALL)).toMatchObject({ status: 'OFFSET_OVERFLOW_BADLY', nextBeginOffset: 5 });
+    expect(store.getMessage('T', 0, 5, 32, MATCH_ALL)).toMatchObject({
+      status: 'OFFSET_OVERFLOW_ONE',
+      nextBeginOffset: 5,
+    });
+    expect(store.getMessage('T', 0, 9, 32, MATCH_ALL)).toMatchObject({
+      status: 'OFFSET_OVERFLOW_BADLY',
+      nextBeginOffset: 5,
+    });
     expect(store.getMessage('T', 0, 2, 2, MATCH_ALL)).toMatchObject({ status: 'FOUND', nextBeginOffset: 4 });
   });
 
@@ -51,9 +67,29 @@ describe('MessageStore put and get', () => {
       await store.putMessage(inner('T', 0, `m${i}`, { TAGS: i % 3 === 0 ? 'TagA' : 'TagB', a: String(i) }));
     }
     const tagA = { isMatchedByConsumeQueue: (code: number) => code === javaHashCode('TagA') };
-    expect(bodies(store.getMessage('T', 0, 0, 32, tagA))).toEqual(['m0', 'm3', 'm6', 'm9', 'm12', 'm15', 'm18', 'm21', 'm24', 'm27']);
+    expect(bodies(store.getMessage('T', 0, 0, 32, tagA))).toEqual([
+      'm0',
+      'm3',
+      'm6',
+      'm9',
+      'm12',
+      'm15',
+      'm18',
+      'm21',
+      'm24',
+      'm27',
+    ]);
     const sql = compileSql92('a >= 10 AND a < 13');
-    const bySql = { isMatchedByConsumeQueue: () => true, isMatchedByCommitLog: (props: string) => sql.matches((n) => props.split('\u0002').find((kv) => kv.startsWith(`${n}\u0001`))?.slice(n.length + 1)) };
+    const bySql = {
+      isMatchedByConsumeQueue: () => true,
+      isMatchedByCommitLog: (props: string) =>
+        sql.matches((n) =>
+          props
+            .split('\u0002')
+            .find((kv) => kv.startsWith(`${n}\u0001`))
+            ?.slice(n.length + 1),
+        ),
+    };
     expect(bodies(store.getMessage('T', 0, 0, 32, bySql))).toEqual(['m10', 'm11', 'm12']);
     const none = store.getMessage('T', 0, 0, 32, { isMatchedByConsumeQueue: () => false });
     expect(none).toMatchObject({ status: 'NO_MATCHED_MESSAGE', nextBeginOffset: 30 });
@@ -65,12 +101,14 @@ describe('MessageStore put and get', () => {
     for (let i = 0; i < 40; i++) expect((await store.putMessage(inner('T', 0, big))).status).toBe('PUT_OK');
     expect(store.commitLog.files.all.length).toBeGreaterThan(3);
     const all: Buffer[] = [];
-    for (let off = 0; off < 40; ) {
+    for (let off = 0; off < 40;) {
       const r = store.getMessage('T', 0, off, 32, MATCH_ALL);
       all.push(...r.messages);
       off = r.nextBeginOffset;
     }
-    expect(all.map((m) => decodeMessageRecord(m, 0, { checkCrc: true }).queueOffset)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(all.map((m) => decodeMessageRecord(m, 0, { checkCrc: true }).queueOffset)).toEqual(
+      Array.from({ length: 40 }, (_, i) => i),
+    );
   });
 
   it('stores a batch contiguously with one result and consecutive offsets', async () => {
@@ -83,14 +121,18 @@ describe('MessageStore put and get', () => {
 
   it('refuses oversize bodies and topics with MESSAGE_ILLEGAL and stores nothing', async () => {
     const { store } = await started();
-    expect((await store.putMessage(inner('T', 0, Buffer.alloc(1024 * 1024 + 1)))).status).toBe('MESSAGE_ILLEGAL');
+    expect((await store.putMessage(inner('T', 0, Buffer.alloc(1024 * 1024 + 1)))).status).toBe(
+      'MESSAGE_ILLEGAL',
+    );
     expect((await store.putMessage(inner('x'.repeat(128), 0, 'a'))).status).toBe('MESSAGE_ILLEGAL');
     expect(store.commitLog.maxOffset).toBe(0);
   });
 
   it('answers SYNC_FLUSH sends only after fdatasync, covering many with one group commit', async () => {
     const { store } = await started({ flushDiskType: 'SYNC_FLUSH' });
-    const rs = await Promise.all(Array.from({ length: 200 }, (_, i) => store.putMessage(inner('S', i % 4, `s${i}`))));
+    const rs = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => store.putMessage(inner('S', i % 4, `s${i}`))),
+    );
     expect(rs.every((r) => r.status === 'PUT_OK')).toBe(true);
     expect(store.commitLog.flushedOffset).toBe(store.commitLog.maxOffset);
   });
@@ -106,7 +148,9 @@ describe('MessageStore lookups', () => {
     expect(byKey.records.map((b) => decodeMessageRecord(b).body.toString())).toEqual(['hello']);
     expect(store.queryMessage('Q', 'U1', 32, t0 - 1000, Date.now() + 1000).records).toHaveLength(1);
     expect(store.queryMessage('Q', 'order-1', 32, 0, t0 - 5000).records).toHaveLength(0);
-    expect(decodeMessageRecord(store.lookMessageByOffset(r.wroteOffset) as Buffer).body.toString()).toBe('hello');
+    expect(decodeMessageRecord(store.lookMessageByOffset(r.wroteOffset) as Buffer).body.toString()).toBe(
+      'hello',
+    );
     expect(store.lookMessageByOffset(r.wroteOffset + 1)).toBeUndefined();
   });
 

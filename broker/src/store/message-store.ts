@@ -77,26 +77,49 @@ export class MessageStore {
         options.logger.error('commit log write failed; store no longer accepts writes', { error: err });
       },
     });
-    this.cache = new CommitLogReadCache(this.commitLog.files, options.readCacheBytes ?? DEFAULT_READ_CACHE_BYTES);
+    this.cache = new CommitLogReadCache(
+      this.commitLog.files,
+      options.readCacheBytes ?? DEFAULT_READ_CACHE_BYTES,
+    );
     this.checkpoint = new StoreCheckpoint(join(root, 'checkpoint'));
     this.abort = new AbortMarker(join(root, 'abort'));
-    this.flusher = new CheckpointFlusher(this.commitLog, this.queues, this.index, this.reput, this.checkpoint, c.flushIntervalConsumeQueue, options.logger);
+    this.flusher = new CheckpointFlusher(
+      this.commitLog,
+      this.queues,
+      this.index,
+      this.reput,
+      this.checkpoint,
+      c.flushIntervalConsumeQueue,
+      options.logger,
+    );
     this.diskUsed = options.diskUsed ?? (() => diskUsedRatio(root));
-    this.cleaner = new RetentionCleaner(this.commitLog, this.queues, this.index, this.diskUsed, {
-      fileReservedTimeHours: c.fileReservedTime,
-      deleteWhenHours: c.deleteWhen.split(';').map(Number),
-      diskMaxUsedSpaceRatio: c.diskMaxUsedSpaceRatio,
-      cleanForciblyRatio: c.diskSpaceCleanForciblyRatio,
-      warningLevelRatio: c.diskSpaceWarningLevelRatio,
-      intervalMs: c.cleanResourceInterval,
-    }, options.logger);
+    this.cleaner = new RetentionCleaner(
+      this.commitLog,
+      this.queues,
+      this.index,
+      this.diskUsed,
+      {
+        fileReservedTimeHours: c.fileReservedTime,
+        deleteWhenHours: c.deleteWhen.split(';').map(Number),
+        diskMaxUsedSpaceRatio: c.diskMaxUsedSpaceRatio,
+        cleanForciblyRatio: c.diskSpaceCleanForciblyRatio,
+        warningLevelRatio: c.diskSpaceWarningLevelRatio,
+        intervalMs: c.cleanResourceInterval,
+      },
+      options.logger,
+    );
   }
 
   /** Recover from disk and start the background services. */
   async start(): Promise<RecoveryReport> {
     this.lastRecovery = recoverStore({
-      commitLog: this.commitLog, queues: this.queues, index: this.index, reput: this.reput,
-      checkpoint: this.checkpoint, abort: this.abort, logger: this.options.logger,
+      commitLog: this.commitLog,
+      queues: this.queues,
+      index: this.index,
+      reput: this.reput,
+      checkpoint: this.checkpoint,
+      abort: this.abort,
+      logger: this.options.logger,
     });
     await this.commitLog.files.flush();
     this.abort.create();
@@ -127,11 +150,24 @@ export class MessageStore {
   }
 
   /** Why writes are refused right now, or undefined. */
-  writeBlocker(): { status: typeof PutMessageStatus.SERVICE_NOT_AVAILABLE | typeof PutMessageStatus.DISK_FULL; remark: string } | undefined {
-    if (!this.running) return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'message store is not running' };
-    if (this.fatal) return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: `message store write failed: ${this.fatal.message}` };
+  writeBlocker():
+    | {
+        status: typeof PutMessageStatus.SERVICE_NOT_AVAILABLE | typeof PutMessageStatus.DISK_FULL;
+        remark: string;
+      }
+    | undefined {
+    if (!this.running)
+      return { status: PutMessageStatus.SERVICE_NOT_AVAILABLE, remark: 'message store is not running' };
+    if (this.fatal)
+      return {
+        status: PutMessageStatus.SERVICE_NOT_AVAILABLE,
+        remark: `message store write failed: ${this.fatal.message}`,
+      };
     if (this.cleaner.isDiskFull) {
-      return { status: PutMessageStatus.DISK_FULL, remark: 'service not available now: the disk is full, writes resume when space is freed' };
+      return {
+        status: PutMessageStatus.DISK_FULL,
+        remark: 'service not available now: the disk is full, writes resume when space is freed',
+      };
     }
     return undefined;
   }
@@ -142,12 +178,27 @@ export class MessageStore {
 
   putMessages(msgs: readonly MessageInner[]): Promise<AppendResult> {
     const blocked = this.writeBlocker();
-    if (blocked) return Promise.resolve({ ...blocked, wroteOffset: -1, wroteBytes: 0, queueOffset: -1, storeTimestamp: 0, msgIds: [] });
+    if (blocked)
+      return Promise.resolve({
+        ...blocked,
+        wroteOffset: -1,
+        wroteBytes: 0,
+        queueOffset: -1,
+        storeTimestamp: 0,
+        msgIds: [],
+      });
     this.putCount += msgs.length;
     return this.commitLog.putAll(msgs);
   }
 
-  getMessage(topic: string, queueId: number, offset: number, maxMsgNums: number, filter: MessageFilter, maxBytes?: number): GetMessageResult {
+  getMessage(
+    topic: string,
+    queueId: number,
+    offset: number,
+    maxMsgNums: number,
+    filter: MessageFilter,
+    maxBytes?: number,
+  ): GetMessageResult {
     const c = this.options.config;
     return getMessage(this.queues, this.cache, topic, queueId, offset, filter, {
       maxMsgNums: Math.min(maxMsgNums, c.maxTransferCountOnMessageInMemory),
@@ -181,7 +232,12 @@ export class MessageStore {
    * Logical offset for a time (5.x boundary semantics): 'lower' = first message stored at or after
    * `timestamp` (the max offset if all are earlier); 'upper' = last stored at or before it.
    */
-  getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number, boundary: 'lower' | 'upper' = 'lower'): number {
+  getOffsetInQueueByTime(
+    topic: string,
+    queueId: number,
+    timestamp: number,
+    boundary: 'lower' | 'upper' = 'lower',
+  ): number {
     const min = this.getMinOffsetInQueue(topic, queueId);
     const max = this.getMaxOffsetInQueue(topic, queueId);
     let lo = min;
@@ -208,7 +264,11 @@ export class MessageStore {
       const rec = this.lookMessageByOffset(off);
       if (rec) records.push(rec);
     }
-    return { records, indexLastUpdateTimestamp: r.indexLastUpdateTimestamp, indexLastUpdatePhyoffset: r.indexLastUpdatePhyoffset };
+    return {
+      records,
+      indexLastUpdateTimestamp: r.indexLastUpdateTimestamp,
+      indexLastUpdatePhyoffset: r.indexLastUpdatePhyoffset,
+    };
   }
 
   deleteTopics(topics: Iterable<string>): void {

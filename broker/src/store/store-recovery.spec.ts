@@ -1,4 +1,13 @@
-import { closeSync, openSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeMessageRecord } from '@rocketts/protocol';
@@ -25,7 +34,11 @@ async function open(dir: string, overrides: Record<string, unknown> = {}): Promi
   return s;
 }
 
-function readAll(store: MessageStore, topic: string, queueId: number): { offset: number; body: string; phy: number }[] {
+function readAll(
+  store: MessageStore,
+  topic: string,
+  queueId: number,
+): { offset: number; body: string; phy: number }[] {
   const out: { offset: number; body: string; phy: number }[] = [];
   let off = store.getMinOffsetInQueue(topic, queueId);
   for (;;) {
@@ -40,12 +53,21 @@ function readAll(store: MessageStore, topic: string, queueId: number): { offset:
   return out;
 }
 
-async function fill(store: MessageStore, n: number, size = 200): Promise<{ phy: number; end: number; queueId: number; offset: number }[]> {
+async function fill(
+  store: MessageStore,
+  n: number,
+  size = 200,
+): Promise<{ phy: number; end: number; queueId: number; offset: number }[]> {
   const out = [];
   for (let i = 0; i < n; i++) {
     const body = `${i}:`.padEnd(size, 'x');
     const r = await store.putMessage(inner('R', i % 3, body, { KEYS: `k${i}`, TAGS: 'T' }));
-    out.push({ phy: r.wroteOffset, end: r.wroteOffset + r.wroteBytes, queueId: i % 3, offset: r.queueOffset });
+    out.push({
+      phy: r.wroteOffset,
+      end: r.wroteOffset + r.wroteBytes,
+      queueId: i % 3,
+      offset: r.queueOffset,
+    });
   }
   return out;
 }
@@ -77,7 +99,13 @@ describe('store recovery', () => {
     // Crash shape: the abort marker is still there, the checkpoint is gone, consume queues lag.
     writeFileSync(join(dir, 'abort'), '1\n');
     rmSync(join(dir, 'checkpoint'));
-    const cqFile = join(dir, 'consumequeue', 'R', '1', readdirSync(join(dir, 'consumequeue', 'R', '1'))[0] as string);
+    const cqFile = join(
+      dir,
+      'consumequeue',
+      'R',
+      '1',
+      readdirSync(join(dir, 'consumequeue', 'R', '1'))[0] as string,
+    );
     truncateSync(cqFile, 20 * 7);
     rmSync(join(dir, 'index'), { recursive: true });
     const b = await open(dir);
@@ -108,7 +136,9 @@ describe('store recovery', () => {
       expect(b.lastRecovery?.validEnd).toBeLessThanOrEqual(cut + 2 > used ? used : cut + 1);
       for (const q of [0, 1, 2]) {
         const got = readAll(b, 'R', q);
-        const expected = written.filter((w) => w.queueId === q && w.end <= (b.lastRecovery?.validEnd as number));
+        const expected = written.filter(
+          (w) => w.queueId === q && w.end <= (b.lastRecovery?.validEnd as number),
+        );
         expect(got.map((g) => g.phy)).toEqual(expected.map((e) => e.phy));
         expect(b.getMaxOffsetInQueue('R', q)).toBe(expected.length);
       }
@@ -138,7 +168,11 @@ describe('store recovery', () => {
 describe('retention and disk space', () => {
   it('deletes expired segments and the consume-queue files that pointed into them', async () => {
     const dir = dirFor();
-    const s = await open(dir, { mappedFileSizeCommitLog: 128 * 1024, maxMessageSize: 16 * 1024, fileReservedTime: 0 });
+    const s = await open(dir, {
+      mappedFileSizeCommitLog: 128 * 1024,
+      maxMessageSize: 16 * 1024,
+      fileReservedTime: 0,
+    });
     for (let i = 0; i < 60; i++) await s.putMessage(inner('E', 0, Buffer.alloc(8000)));
     const before = s.commitLog.files.all.length;
     expect(before).toBeGreaterThan(3);
@@ -149,7 +183,10 @@ describe('retention and disk space', () => {
     expect(min).toBeGreaterThan(0);
     const got = s.getMessage('E', 0, min, 32, MATCH_ALL);
     expect(got.status).toBe('FOUND');
-    expect(s.getMessage('E', 0, 0, 32, MATCH_ALL)).toMatchObject({ status: 'OFFSET_TOO_SMALL', nextBeginOffset: min });
+    expect(s.getMessage('E', 0, 0, 32, MATCH_ALL)).toMatchObject({
+      status: 'OFFSET_TOO_SMALL',
+      nextBeginOffset: min,
+    });
   });
 
   it('refuses writes while the disk is nearly full and accepts them again when space returns', async () => {

@@ -45,15 +45,29 @@ export function recoverStore(p: StoreParts): RecoveryReport {
   const scanFrom = Math.max(minOffset, Math.min(tailStart, cqFrom, indexFrom));
   p.logger.info('recovering store', { abnormal, scanFrom, cqFrom, indexFrom, segments: files.length });
 
-  const result = recoverCommitLog(p.commitLog.files, scanFrom, (req) => p.reput.redispatch(req, cqFrom, indexFrom), p.logger);
+  const result = recoverCommitLog(
+    p.commitLog.files,
+    scanFrom,
+    (req) => p.reput.redispatch(req, cqFrom, indexFrom),
+    p.logger,
+  );
   p.reput.finishRedispatch();
   p.queues.truncateFrom(result.validEnd);
   if (p.index.lastIndexedOffset >= result.validEnd) {
     const from = Math.max(minOffset, p.index.dropFrom(result.validEnd));
-    recoverCommitLog(p.commitLog.files, from, (req) => p.reput.redispatch(req, Number.MAX_SAFE_INTEGER, from), p.logger);
+    recoverCommitLog(
+      p.commitLog.files,
+      from,
+      (req) => p.reput.redispatch(req, Number.MAX_SAFE_INTEGER, from),
+      p.logger,
+    );
   }
   for (const cq of p.queues.all()) p.commitLog.setQueueOffset(cq.topic, cq.queueId, cq.maxOffset);
   p.reput.dispatchedOffset = result.validEnd;
-  p.logger.info('store recovered', { validEnd: result.validEnd, records: result.records, damage: result.damage });
+  p.logger.info('store recovered', {
+    validEnd: result.validEnd,
+    records: result.records,
+    damage: result.damage,
+  });
   return { ...result, abnormal, scannedFrom: scanFrom };
 }

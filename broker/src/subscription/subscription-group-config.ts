@@ -16,7 +16,10 @@ export interface SubscriptionGroupConfig {
   consumeTimeoutMinute: number;
 }
 
-export function subscriptionGroupConfig(groupName: string, init: Partial<SubscriptionGroupConfig> = {}): SubscriptionGroupConfig {
+export function subscriptionGroupConfig(
+  groupName: string,
+  init: Partial<SubscriptionGroupConfig> = {},
+): SubscriptionGroupConfig {
   return {
     groupName,
     consumeEnable: true,
@@ -46,7 +49,11 @@ export function decodeSubscriptionGroupConfig(v: unknown): SubscriptionGroupConf
     retryQueueNums: num(o.retryQueueNums, 'retryQueueNums', d.retryQueueNums),
     retryMaxTimes: num(o.retryMaxTimes, 'retryMaxTimes', d.retryMaxTimes),
     brokerId: num(o.brokerId, 'brokerId', d.brokerId),
-    whichBrokerWhenConsumeSlowly: num(o.whichBrokerWhenConsumeSlowly, 'whichBrokerWhenConsumeSlowly', d.whichBrokerWhenConsumeSlowly),
+    whichBrokerWhenConsumeSlowly: num(
+      o.whichBrokerWhenConsumeSlowly,
+      'whichBrokerWhenConsumeSlowly',
+      d.whichBrokerWhenConsumeSlowly,
+    ),
     notifyConsumerIdsChangedEnable: bool(o.notifyConsumerIdsChangedEnable, d.notifyConsumerIdsChangedEnable),
     groupSysFlag: num(o.groupSysFlag, 'groupSysFlag', d.groupSysFlag),
     consumeTimeoutMinute: num(o.consumeTimeoutMinute, 'consumeTimeoutMinute', d.consumeTimeoutMinute),

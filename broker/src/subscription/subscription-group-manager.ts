@@ -1,8 +1,18 @@
 import { join } from 'node:path';
 import type { Logger } from '@rocketts/client';
-import { decodeDataVersion, optObj, parseJavaJson, stringifyJavaJson, type DataVersion } from '@rocketts/protocol';
+import {
+  decodeDataVersion,
+  optObj,
+  parseJavaJson,
+  stringifyJavaJson,
+  type DataVersion,
+} from '@rocketts/protocol';
 import { readPersisted, writePersisted } from '../config/persisted-file';
-import { decodeSubscriptionGroupConfig, subscriptionGroupConfig, type SubscriptionGroupConfig } from './subscription-group-config';
+import {
+  decodeSubscriptionGroupConfig,
+  subscriptionGroupConfig,
+  type SubscriptionGroupConfig,
+} from './subscription-group-config';
 
 /** Consumer groups known to this broker, persisted to <store>/config/subscriptionGroup.json. */
 export class SubscriptionGroupManager {
@@ -59,7 +69,13 @@ export class SubscriptionGroupManager {
   }
 
   encode(): Buffer {
-    return Buffer.from(stringifyJavaJson({ subscriptionGroupTable: Object.fromEntries(this.table), dataVersion: this.dataVersion }), 'utf8');
+    return Buffer.from(
+      stringifyJavaJson({
+        subscriptionGroupTable: Object.fromEntries(this.table),
+        dataVersion: this.dataVersion,
+      }),
+      'utf8',
+    );
   }
 
   private persist(): void {

@@ -43,7 +43,14 @@ export class TopicConfigManager {
     // TBW102 is the auto-create template: inherit + read + write, as BrokerController does at start.
     if (this.options.autoCreateTopicEnable && !this.table.has(SystemTopic.AUTO_CREATE)) {
       const n = this.options.defaultTopicQueueNums;
-      this.put(topicConfig(SystemTopic.AUTO_CREATE, { readQueueNums: n, writeQueueNums: n, perm: Perm.INHERIT | Perm.READ | Perm.WRITE }), false);
+      this.put(
+        topicConfig(SystemTopic.AUTO_CREATE, {
+          readQueueNums: n,
+          writeQueueNums: n,
+          perm: Perm.INHERIT | Perm.READ | Perm.WRITE,
+        }),
+        false,
+      );
     }
   }
 
@@ -74,7 +81,12 @@ export class TopicConfigManager {
    * Create `topic` on first send from the template `defaultTopic` (createTopicInSendMessageMethod):
    * only if the template exists here and may be inherited; queues = min(requested, template's).
    */
-  createFromTemplate(topic: string, defaultTopic: string, requestedQueueNums: number, topicSysFlag = 0): TopicConfig | undefined {
+  createFromTemplate(
+    topic: string,
+    defaultTopic: string,
+    requestedQueueNums: number,
+    topicSysFlag = 0,
+  ): TopicConfig | undefined {
     const existing = this.table.get(topic);
     if (existing) return existing;
     const template = this.table.get(defaultTopic);
@@ -97,7 +109,12 @@ export class TopicConfigManager {
   ensure(topic: string, queueNums: number, perm: number, topicSysFlag = 0): TopicConfig {
     const existing = this.table.get(topic);
     if (existing) return existing;
-    const tc = topicConfig(topic, { readQueueNums: queueNums, writeQueueNums: queueNums, perm, topicSysFlag });
+    const tc = topicConfig(topic, {
+      readQueueNums: queueNums,
+      writeQueueNums: queueNums,
+      perm,
+      topicSysFlag,
+    });
     this.put(tc, true);
     return tc;
   }
@@ -112,7 +129,11 @@ export class TopicConfigManager {
   }
 
   private changed(notify: boolean): void {
-    this.dataVersion = { timestamp: Date.now(), counter: this.dataVersion.counter + 1, stateVersion: this.dataVersion.stateVersion };
+    this.dataVersion = {
+      timestamp: Date.now(),
+      counter: this.dataVersion.counter + 1,
+      stateVersion: this.dataVersion.stateVersion,
+    };
     writePersisted(this.path, encodeTopicConfigWrapper(this.serializeWrapper()).toString('utf8'));
     if (notify) this.options.onChange();
   }

@@ -15,7 +15,12 @@ const NOT_ALLOWED_SEND: ReadonlySet<string> = new Set([
   SystemTopic.OFFSET_MOVED_EVENT,
 ]);
 
-const SYSTEM_TOPICS: ReadonlySet<string> = new Set([...NOT_ALLOWED_SEND, SystemTopic.AUTO_CREATE, SystemTopic.BENCHMARK, SystemTopic.TRACE]);
+const SYSTEM_TOPICS: ReadonlySet<string> = new Set([
+  ...NOT_ALLOWED_SEND,
+  SystemTopic.AUTO_CREATE,
+  SystemTopic.BENCHMARK,
+  SystemTopic.TRACE,
+]);
 
 /** Why `topic` is not a valid topic name, or undefined. */
 export function topicNameProblem(topic: string): string | undefined {
@@ -28,7 +33,8 @@ export function topicNameProblem(topic: string): string | undefined {
 }
 
 export const isNotAllowedSendTopic = (topic: string): boolean => NOT_ALLOWED_SEND.has(topic);
-export const isSystemTopic = (topic: string): boolean => SYSTEM_TOPICS.has(topic) || topic.startsWith('rmq_sys_');
+export const isSystemTopic = (topic: string): boolean =>
+  SYSTEM_TOPICS.has(topic) || topic.startsWith('rmq_sys_');
 export const isRetryTopic = (topic: string): boolean => topic.startsWith(RETRY_GROUP_TOPIC_PREFIX);
 export const retryTopicOf = (group: string): string => `${RETRY_GROUP_TOPIC_PREFIX}${group}`;
 export const dlqTopicOf = (group: string): string => `${DLQ_GROUP_TOPIC_PREFIX}${group}`;

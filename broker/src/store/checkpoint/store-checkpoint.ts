@@ -29,7 +29,12 @@ export class StoreCheckpoint {
     if (!existsSync(this.path)) return undefined;
     const b = readFileSync(this.path);
     if (b.length < CHECKPOINT_SIZE || (crc32(b.subarray(0, 32)) | 0) !== b.readInt32BE(32)) return undefined;
-    return { physicOffset: readLong(b, 0), logicsOffset: readLong(b, 8), indexOffset: readLong(b, 16), savedAt: readLong(b, 24) };
+    return {
+      physicOffset: readLong(b, 0),
+      logicsOffset: readLong(b, 8),
+      indexOffset: readLong(b, 16),
+      savedAt: readLong(b, 24),
+    };
   }
 
   write(data: CheckpointData): void {

@@ -85,7 +85,12 @@ export class RetentionCleaner {
       if (!expired && !forcibly) break;
       files.deleteFirst();
       deleted++;
-      this.logger.info('deleted commit-log segment', { file: first.path, expired, forcibly, usedRatio: used });
+      this.logger.info('deleted commit-log segment', {
+        file: first.path,
+        expired,
+        forcibly,
+        usedRatio: used,
+      });
     }
     if (deleted > 0) {
       const min = this.commitLog.minOffset;
@@ -108,7 +113,11 @@ export class RetentionCleaner {
     const full = used >= this.options.warningLevelRatio;
     if (full !== this.diskFull) {
       this.diskFull = full;
-      if (full) this.logger.error('disk nearly full, refusing writes', { usedRatio: used, limit: this.options.warningLevelRatio });
+      if (full)
+        this.logger.error('disk nearly full, refusing writes', {
+          usedRatio: used,
+          limit: this.options.warningLevelRatio,
+        });
       else this.logger.info('disk space back below the limit, accepting writes', { usedRatio: used });
     }
   }

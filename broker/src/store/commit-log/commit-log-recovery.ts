@@ -60,7 +60,8 @@ export function recoverCommitLog(
           validEnd = file.fileEndOffset;
           continue outer;
         } else {
-          if (check.kind === 'corrupt') damage = { offset: file.fileFromOffset + pos + p, reason: check.reason };
+          if (check.kind === 'corrupt')
+            damage = { offset: file.fileFromOffset + pos + p, reason: check.reason };
           break outer;
         }
       }

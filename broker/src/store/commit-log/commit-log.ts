@@ -138,7 +138,8 @@ export class CommitLog {
   }
 
   removeTopicOffsets(topic: string): void {
-    for (const key of [...this.queueOffsets.keys()]) if (key.startsWith(`${topic}-`)) this.queueOffsets.delete(key);
+    for (const key of [...this.queueOffsets.keys()])
+      if (key.startsWith(`${topic}-`)) this.queueOffsets.delete(key);
   }
 
   put(msg: MessageInner): Promise<AppendResult> {
@@ -149,12 +150,27 @@ export class CommitLog {
   putAll(msgs: readonly MessageInner[]): Promise<AppendResult> {
     const first = msgs[0];
     if (!first) return Promise.resolve(result(PutMessageStatus.MESSAGE_ILLEGAL, 'empty batch'));
-    if (this.failed) return Promise.resolve(result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${this.failed.message}`));
-    const res: AppendResult = { status: PutMessageStatus.PUT_OK, wroteOffset: -1, wroteBytes: 0, queueOffset: -1, storeTimestamp: Date.now(), msgIds: [] };
+    if (this.failed)
+      return Promise.resolve(
+        result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${this.failed.message}`),
+      );
+    const res: AppendResult = {
+      status: PutMessageStatus.PUT_OK,
+      wroteOffset: -1,
+      wroteBytes: 0,
+      queueOffset: -1,
+      storeTimestamp: Date.now(),
+      msgIds: [],
+    };
     const inputs: { input: MessageRecordInput; size: RecordSize }[] = [];
     for (const msg of msgs) {
       if (msg.body.length > this.options.maxMessageSize) {
-        return Promise.resolve(result(PutMessageStatus.MESSAGE_ILLEGAL, `body of ${msg.body.length} bytes exceeds maxMessageSize ${this.options.maxMessageSize}`));
+        return Promise.resolve(
+          result(
+            PutMessageStatus.MESSAGE_ILLEGAL,
+            `body of ${msg.body.length} bytes exceeds maxMessageSize ${this.options.maxMessageSize}`,
+          ),
+        );
       }
       const input = this.toInput(msg, res.storeTimestamp);
       try {
@@ -167,10 +183,17 @@ export class CommitLog {
       inputs.forEach(({ input, size }, i) => this.append(msgs[i] as MessageInner, input, size, res));
     } catch (err) {
       this.fail(err as Error);
-      return Promise.resolve(result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${(err as Error).message}`));
+      return Promise.resolve(
+        result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${(err as Error).message}`),
+      );
     }
     return new Promise((resolve) => {
-      this.pending.push({ endOffset: res.wroteOffset + res.wroteBytes, wait: first.waitStoreMsgOK, results: res, resolve });
+      this.pending.push({
+        endOffset: res.wroteOffset + res.wroteBytes,
+        wait: first.waitStoreMsgOK,
+        results: res,
+        resolve,
+      });
       if (!this.commitScheduled) {
         this.commitScheduled = true;
         setImmediate(() => this.commit());
@@ -235,7 +258,8 @@ export class CommitLog {
     const key = `${msg.topic}-${msg.queueId}`;
     const txType = msg.sysFlag & MessageSysFlag.TRANSACTION_MASK;
     // Prepared and rolled-back records take no queue offset (CommitLog.DefaultAppendMessageCallback).
-    const consumable = txType === MessageSysFlag.TRANSACTION_NOT_TYPE || txType === MessageSysFlag.TRANSACTION_COMMIT_TYPE;
+    const consumable =
+      txType === MessageSysFlag.TRANSACTION_NOT_TYPE || txType === MessageSysFlag.TRANSACTION_COMMIT_TYPE;
     const queueOffset = consumable ? (this.queueOffsets.get(key) ?? 0) : 0;
     input.physicalOffset = offset;
     input.queueOffset = queueOffset;
@@ -299,7 +323,10 @@ export class CommitLog {
     this.pending = [];
     if (batch.length === 0) return;
     if (this.failed) {
-      for (const p of batch) p.resolve(result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${this.failed.message}`));
+      for (const p of batch)
+        p.resolve(
+          result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${this.failed.message}`),
+        );
       return;
     }
     const gc = this.groupCommit;

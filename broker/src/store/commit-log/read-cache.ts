@@ -33,13 +33,19 @@ export class CommitLogReadCache {
     const blockStart = inFile - (inFile % READ_BLOCK_SIZE);
     const blockLen = Math.min(READ_BLOCK_SIZE, file.fileSize - blockStart);
     if (inFile + size <= blockStart + blockLen) {
-      const block = this.block(file.fileFromOffset + blockStart, blockLen, inFile + size - blockStart, (into, from, len) =>
-        file.readInto(into, from, len, blockStart + from),
+      const block = this.block(
+        file.fileFromOffset + blockStart,
+        blockLen,
+        inFile + size - blockStart,
+        (into, from, len) => file.readInto(into, from, len, blockStart + from),
       );
       return block.buf.subarray(inFile - blockStart, inFile - blockStart + size);
     }
     const first = this.read(offset, blockStart + blockLen - inFile);
-    const rest = this.read(file.fileFromOffset + blockStart + blockLen, inFile + size - blockStart - blockLen);
+    const rest = this.read(
+      file.fileFromOffset + blockStart + blockLen,
+      inFile + size - blockStart - blockLen,
+    );
     return first && rest ? Buffer.concat([first, rest]) : undefined;
   }
 
@@ -47,7 +53,12 @@ export class CommitLogReadCache {
     this.blocks.clear();
   }
 
-  private block(key: number, len: number, need: number, fill: (into: Buffer, from: number, len: number) => number): Block {
+  private block(
+    key: number,
+    len: number,
+    need: number,
+    fill: (into: Buffer, from: number, len: number) => number,
+  ): Block {
     let b = this.blocks.get(key);
     if (b) {
       this.blocks.delete(key);

@@ -45,7 +45,14 @@ export class ConsumeQueueTable {
     return cq;
   }
 
-  put(topic: string, queueId: number, cqOffset: number, commitLogOffset: number, size: number, tagsCode: number): void {
+  put(
+    topic: string,
+    queueId: number,
+    cqOffset: number,
+    commitLogOffset: number,
+    size: number,
+    tagsCode: number,
+  ): void {
     const cq = this.findOrCreate(topic, queueId);
     cq.put(cqOffset, commitLogOffset, size, tagsCode);
     this.dirty.add(cq);

@@ -52,7 +52,8 @@ export class ConsumeQueue {
     last.flushedPosition = pos;
     this.maxUnit = (last.fileFromOffset + pos) / CQ_UNIT_SIZE;
     if (pos > 0) this.maxPhysicOffset = unitEnd(data, pos - CQ_UNIT_SIZE);
-    else if (this.files.all.length > 1) this.maxPhysicOffset = this.lastPhysicOffsetBefore(last.fileFromOffset);
+    else if (this.files.all.length > 1)
+      this.maxPhysicOffset = this.lastPhysicOffsetBefore(last.fileFromOffset);
     this.minUnit = this.firstValidUnit(first.fileFromOffset / CQ_UNIT_SIZE);
   }
 
@@ -183,7 +184,9 @@ export class ConsumeQueue {
       if (!f) {
         f = this.files.lastForAppend();
         if (byteOffset < f.fileFromOffset || byteOffset >= f.fileEndOffset) {
-          throw new Error(`consume queue ${this.topic}/${this.queueId}: no file for byte offset ${byteOffset}`);
+          throw new Error(
+            `consume queue ${this.topic}/${this.queueId}: no file for byte offset ${byteOffset}`,
+          );
         }
       }
       const inFile = byteOffset - f.fileFromOffset;

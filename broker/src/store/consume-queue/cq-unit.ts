@@ -15,14 +15,24 @@ export interface CqUnit {
   tagsCode: number;
 }
 
-export function writeCqUnit(buf: Buffer, pos: number, commitLogOffset: number, size: number, tagsCode: number): void {
+export function writeCqUnit(
+  buf: Buffer,
+  pos: number,
+  commitLogOffset: number,
+  size: number,
+  tagsCode: number,
+): void {
   writeLong(buf, pos, commitLogOffset);
   buf.writeInt32BE(size, pos + 8);
   writeLong(buf, pos + 12, tagsCode);
 }
 
 export function readCqUnit(buf: Buffer, pos: number): CqUnit {
-  return { commitLogOffset: readLong(buf, pos), size: buf.readInt32BE(pos + 8), tagsCode: readLong(buf, pos + 12) };
+  return {
+    commitLogOffset: readLong(buf, pos),
+    size: buf.readInt32BE(pos + 8),
+    tagsCode: readLong(buf, pos + 12),
+  };
 }
 
 /** Units are valid when they point somewhere with a size; zeroed space is not (sparse gaps, file tails). */

@@ -48,14 +48,21 @@ const BLANK = 0xcbd43194 | 0;
  * `bufOffset`, as recovery does (CommitLog.checkMessageAndReturnSize): size and magic, the physical
  * offset it claims, structure, body CRC and, when present, the whole-record CRC.
  */
-export function checkRecord(buf: Buffer, pos: number, bufOffset: number, bytesLeftInFile: number): RecordCheck {
+export function checkRecord(
+  buf: Buffer,
+  pos: number,
+  bufOffset: number,
+  bytesLeftInFile: number,
+): RecordCheck {
   if (buf.length - pos < 8) return { kind: 'partial', size: 8 };
   const size = buf.readInt32BE(pos);
   const magic = buf.readInt32BE(pos + POS_MAGIC);
   if (size === 0 && magic === 0) return { kind: 'end' };
   if (magic === BLANK) return { kind: 'blank' };
-  if (magic !== MESSAGE_MAGIC_V1) return { kind: 'corrupt', reason: `bad magic 0x${(magic >>> 0).toString(16)}` };
-  if (size < MIN_RECORD_SIZE || size > bytesLeftInFile) return { kind: 'corrupt', reason: `bad size ${size}` };
+  if (magic !== MESSAGE_MAGIC_V1)
+    return { kind: 'corrupt', reason: `bad magic 0x${(magic >>> 0).toString(16)}` };
+  if (size < MIN_RECORD_SIZE || size > bytesLeftInFile)
+    return { kind: 'corrupt', reason: `bad size ${size}` };
   if (buf.length - pos < size) return { kind: 'partial', size };
   if (readLong(buf, pos + POS_PHYSICAL_OFFSET) !== bufOffset + pos) {
     return { kind: 'corrupt', reason: 'physical offset field does not match its position' };

@@ -42,7 +42,14 @@ export class ReputService {
 
   private apply(req: DispatchRequest, toQueue: boolean, toIndex: boolean): void {
     if (toQueue && isConsumable(req.sysFlag)) {
-      this.queues.put(req.topic, req.queueId, req.consumeQueueOffset, req.commitLogOffset, req.msgSize, req.tagsCode);
+      this.queues.put(
+        req.topic,
+        req.queueId,
+        req.consumeQueueOffset,
+        req.commitLogOffset,
+        req.msgSize,
+        req.tagsCode,
+      );
     }
     if (toIndex) this.index.build(req);
     this.dispatchedOffset = Math.max(this.dispatchedOffset, req.commitLogOffset + req.msgSize);

@@ -111,10 +111,16 @@ export class IndexFile {
     const out: number[] = [];
     const h = this.header;
     if (h.endTimestamp < begin || h.beginTimestamp > end) return out;
-    const slot = this.readAt(INDEX_HEADER_SIZE + (keyHash % this.slotNum) * HASH_SLOT_SIZE, HASH_SLOT_SIZE).readInt32BE(0);
+    const slot = this.readAt(
+      INDEX_HEADER_SIZE + (keyHash % this.slotNum) * HASH_SLOT_SIZE,
+      HASH_SLOT_SIZE,
+    ).readInt32BE(0);
     let idx = slot;
     for (let hops = 0; idx > 0 && idx < h.indexCount && out.length < max && hops < this.indexNum; hops++) {
-      const e = this.readAt(INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + idx * INDEX_ENTRY_SIZE, INDEX_ENTRY_SIZE);
+      const e = this.readAt(
+        INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + idx * INDEX_ENTRY_SIZE,
+        INDEX_ENTRY_SIZE,
+      );
       const time = h.beginTimestamp + e.readInt32BE(12) * 1000;
       // Seconds granularity: widen the lower bound by one second so nothing stored in range is missed.
       if (e.readInt32BE(0) === keyHash && time >= begin - 1000 && time <= end) out.push(readLong(e, 4));
@@ -129,7 +135,8 @@ export class IndexFile {
   flush(): Promise<void> {
     const d = this.data;
     if (d) {
-      const entriesEnd = INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + d.readInt32BE(36) * INDEX_ENTRY_SIZE;
+      const entriesEnd =
+        INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + d.readInt32BE(36) * INDEX_ENTRY_SIZE;
       if (this.dirtyEntriesFrom < entriesEnd) this.write(this.dirtyEntriesFrom, entriesEnd);
       for (const page of this.dirtySlotPages) {
         const from = Math.max(INDEX_HEADER_SIZE, page * SLOT_PAGE);

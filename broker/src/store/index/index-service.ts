@@ -47,7 +47,9 @@ export class IndexService {
     const names = readdirSync(this.dir)
       .filter((n) => /^\d{17,}(-\d+)?$/.test(n))
       .sort();
-    this.files = names.map((n, i) => new IndexFile(join(this.dir, n), this.slotNum, this.indexNum, i === names.length - 1, false));
+    this.files = names.map(
+      (n, i) => new IndexFile(join(this.dir, n), this.slotNum, this.indexNum, i === names.length - 1, false),
+    );
     const last = this.files[this.files.length - 1];
     if (!last) return 0;
     const h = last.header;

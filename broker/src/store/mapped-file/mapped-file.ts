@@ -1,4 +1,13 @@
-import { closeSync, fdatasync, ftruncateSync, fstatSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  ftruncateSync,
+  fstatSync,
+  openSync,
+  readSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /** Segment files are named by the offset of their first byte, 20 digits (as RocketMQ's UtilAll.offset2FileName). */

@@ -1,12 +1,32 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeHeartbeatData, encodeHeartbeatData, type HeartbeatData } from './heartbeat';
-import { decodeClusterInfo, decodeTopicRouteData, encodeClusterInfo, encodeTopicRouteData, type TopicRouteData } from './route';
+import {
+  decodeClusterInfo,
+  decodeTopicRouteData,
+  encodeClusterInfo,
+  encodeTopicRouteData,
+  type TopicRouteData,
+} from './route';
 import { decodeRegisterBrokerBody, encodeRegisterBrokerBody, topicConfig } from './topic-config';
-import { decodeConsumerIdList, decodeKvTable, decodeTopicList, encodeConsumerIdList, encodeKvTable, encodeTopicList } from './simple-bodies';
+import {
+  decodeConsumerIdList,
+  decodeKvTable,
+  decodeTopicList,
+  encodeConsumerIdList,
+  encodeKvTable,
+  encodeTopicList,
+} from './simple-bodies';
 
 const route: TopicRouteData = {
-  brokerDatas: [{ cluster: 'DefaultCluster', brokerName: 'broker-a', brokerAddrs: new Map([[0, '127.0.0.1:10911']]), enableActingMaster: false }],
+  brokerDatas: [
+    {
+      cluster: 'DefaultCluster',
+      brokerName: 'broker-a',
+      brokerAddrs: new Map([[0, '127.0.0.1:10911']]),
+      enableActingMaster: false,
+    },
+  ],
   filterServerTable: {},
   queueDatas: [{ brokerName: 'broker-a', perm: 6, readQueueNums: 4, writeQueueNums: 4, topicSysFlag: 0 }],
 };
@@ -22,12 +42,17 @@ describe('route bodies (§6.1)', () => {
   it('decodes both styles and the 4.8-era topicSynFlag spelling', () => {
     expect(decodeTopicRouteData(encodeTopicRouteData(route, false))).toEqual(route);
     expect(decodeTopicRouteData(encodeTopicRouteData(route, true))).toEqual(route);
-    const old = Buffer.from('{"brokerDatas":[],"queueDatas":[{"brokerName":"b","perm":6,"readQueueNums":1,"writeQueueNums":1,"topicSynFlag":3}]}');
+    const old = Buffer.from(
+      '{"brokerDatas":[],"queueDatas":[{"brokerName":"b","perm":6,"readQueueNums":1,"writeQueueNums":1,"topicSynFlag":3}]}',
+    );
     expect(decodeTopicRouteData(old).queueDatas[0]?.topicSysFlag).toBe(3);
   });
 
   it('round-trips ClusterInfo with bare numeric keys', () => {
-    const info = { brokerAddrTable: new Map([['broker-a', route.brokerDatas[0]!]]), clusterAddrTable: new Map([['DefaultCluster', ['broker-a']]]) };
+    const info = {
+      brokerAddrTable: new Map([['broker-a', route.brokerDatas[0]!]]),
+      clusterAddrTable: new Map([['DefaultCluster', ['broker-a']]]),
+    };
     const buf = encodeClusterInfo(info);
     expect(buf.toString()).toContain('{0:"127.0.0.1:10911"}');
     expect(decodeClusterInfo(buf)).toEqual(info);
@@ -45,7 +70,9 @@ describe('broker registration bodies (§6.2)', () => {
 
   it('round-trips the JSON form', () => {
     const buf = encodeRegisterBrokerBody(body);
-    expect(buf.toString()).toMatch(/^\{"filterServerList":\[\],"topicConfigSerializeWrapper":\{"dataVersion":\{"counter":7/);
+    expect(buf.toString()).toMatch(
+      /^\{"filterServerList":\[\],"topicConfigSerializeWrapper":\{"dataVersion":\{"counter":7/,
+    );
     expect(decodeRegisterBrokerBody(buf, false)).toEqual(body);
   });
 
@@ -76,7 +103,11 @@ describe('heartbeat and small bodies', () => {
     );
     const hb: HeartbeatData = decodeHeartbeatData(java);
     expect(hb.clientID).toBe('10.0.0.5@12345#1234567890');
-    expect(hb.consumerDataSet[0]?.subscriptionDataSet[0]).toMatchObject({ codeSet: [2598919], tagsSet: ['TagA'], topic: 'T1' });
+    expect(hb.consumerDataSet[0]?.subscriptionDataSet[0]).toMatchObject({
+      codeSet: [2598919],
+      tagsSet: ['TagA'],
+      topic: 'T1',
+    });
     expect(decodeHeartbeatData(encodeHeartbeatData(hb))).toEqual(hb);
   });
 

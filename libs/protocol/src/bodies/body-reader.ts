@@ -11,7 +11,8 @@ export function parseBody(body: Buffer | undefined, what: string): Json {
 }
 
 export function obj(v: unknown, what: string): Json {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new ProtocolError(`${what}: not an object`, 'BODY_INVALID');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new ProtocolError(`${what}: not an object`, 'BODY_INVALID');
   return v as Json;
 }
 

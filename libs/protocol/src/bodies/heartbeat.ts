@@ -55,7 +55,9 @@ function decodeConsumerData(v: unknown): ConsumerData {
     consumeType: str(c.consumeType, 'consumeType', 'CONSUME_PASSIVELY'),
     messageModel: str(c.messageModel, 'messageModel', 'CLUSTERING'),
     consumeFromWhere: str(c.consumeFromWhere, 'consumeFromWhere', 'CONSUME_FROM_LAST_OFFSET'),
-    subscriptionDataSet: arr(c.subscriptionDataSet, 'subscriptionDataSet').map((s) => decodeSubscriptionData(s)),
+    subscriptionDataSet: arr(c.subscriptionDataSet, 'subscriptionDataSet').map((s) =>
+      decodeSubscriptionData(s),
+    ),
     unitMode: bool(c.unitMode),
   };
 }

@@ -41,7 +41,8 @@ export function decodeTopicRouteData(body: Buffer | undefined): TopicRouteData {
     brokerDatas: arr(j.brokerDatas, 'brokerDatas').map((b) => decodeBrokerData(b)),
     filterServerTable: optObj(j.filterServerTable, 'filterServerTable') as Record<string, string[]>,
   };
-  if (typeof j.orderTopicConf === 'string' && j.orderTopicConf.length > 0) route.orderTopicConf = j.orderTopicConf;
+  if (typeof j.orderTopicConf === 'string' && j.orderTopicConf.length > 0)
+    route.orderTopicConf = j.orderTopicConf;
   return route;
 }
 
@@ -91,7 +92,10 @@ export function decodeClusterInfo(body: Buffer | undefined): ClusterInfo {
   }
   const clusterAddrTable = new Map<string, string[]>();
   for (const [name, list] of Object.entries(optObj(j.clusterAddrTable, 'clusterAddrTable'))) {
-    clusterAddrTable.set(name, arr(list, 'clusterAddrTable value').map((x) => str(x, 'broker name')));
+    clusterAddrTable.set(
+      name,
+      arr(list, 'clusterAddrTable value').map((x) => str(x, 'broker name')),
+    );
   }
   return { brokerAddrTable, clusterAddrTable };
 }

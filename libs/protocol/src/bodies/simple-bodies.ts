@@ -28,5 +28,7 @@ export function encodeConsumerIdList(ids: Iterable<string>): Buffer {
 }
 
 export function decodeConsumerIdList(body: Buffer | undefined): string[] {
-  return arr(parseBody(body, 'ConsumerListBody').consumerIdList, 'consumerIdList').map((t) => str(t, 'client id'));
+  return arr(parseBody(body, 'ConsumerListBody').consumerIdList, 'consumerIdList').map((t) =>
+    str(t, 'client id'),
+  );
 }

@@ -39,10 +39,13 @@ export function decodeTopicConfig(v: unknown): TopicConfig {
     readQueueNums: num(t.readQueueNums, 'readQueueNums', DEFAULT_TOPIC_QUEUE_NUMS),
     writeQueueNums: num(t.writeQueueNums, 'writeQueueNums', DEFAULT_TOPIC_QUEUE_NUMS),
     perm: num(t.perm, 'perm', Perm.READ | Perm.WRITE),
-    topicFilterType: filter === TopicFilterType.MULTI_TAG ? TopicFilterType.MULTI_TAG : TopicFilterType.SINGLE_TAG,
+    topicFilterType:
+      filter === TopicFilterType.MULTI_TAG ? TopicFilterType.MULTI_TAG : TopicFilterType.SINGLE_TAG,
     topicSysFlag: num(t.topicSysFlag, 'topicSysFlag', 0),
     order: bool(t.order),
-    ...(t.attributes && typeof t.attributes === 'object' ? { attributes: t.attributes as Record<string, string> } : {}),
+    ...(t.attributes && typeof t.attributes === 'object'
+      ? { attributes: t.attributes as Record<string, string> }
+      : {}),
   });
 }
 
@@ -77,7 +80,8 @@ export function encodeTopicConfigWrapper(w: TopicConfigSerializeWrapper): Buffer
 export function decodeTopicConfigWrapper(v: unknown): TopicConfigSerializeWrapper {
   const w = obj(v, 'TopicConfigSerializeWrapper');
   const table: Record<string, TopicConfig> = {};
-  for (const [name, tc] of Object.entries(optObj(w.topicConfigTable, 'topicConfigTable'))) table[name] = decodeTopicConfig(tc);
+  for (const [name, tc] of Object.entries(optObj(w.topicConfigTable, 'topicConfigTable')))
+    table[name] = decodeTopicConfig(tc);
   return { topicConfigTable: table, dataVersion: decodeDataVersion(w.dataVersion) };
 }
 
@@ -117,7 +121,8 @@ function decodeCompressedRegisterBrokerBody(body: Buffer | undefined): RegisterB
   const chunk = (): string => {
     if (p + 4 > raw.length) throw new ProtocolError('RegisterBrokerBody: truncated', 'BODY_INVALID');
     const len = raw.readInt32BE(p);
-    if (len < 0 || p + 4 + len > raw.length) throw new ProtocolError('RegisterBrokerBody: truncated', 'BODY_INVALID');
+    if (len < 0 || p + 4 + len > raw.length)
+      throw new ProtocolError('RegisterBrokerBody: truncated', 'BODY_INVALID');
     p += 4 + len;
     return raw.toString('utf8', p - len, p);
   };
@@ -131,9 +136,11 @@ function decodeCompressedRegisterBrokerBody(body: Buffer | undefined): RegisterB
       readQueueNums: Number(read),
       writeQueueNums: Number(write),
       perm: Number(perm),
-      topicFilterType: filter === TopicFilterType.MULTI_TAG ? TopicFilterType.MULTI_TAG : TopicFilterType.SINGLE_TAG,
+      topicFilterType:
+        filter === TopicFilterType.MULTI_TAG ? TopicFilterType.MULTI_TAG : TopicFilterType.SINGLE_TAG,
     });
   }
-  const filterServerList = p < raw.length ? (arr(parseJavaJson(chunk()), 'filterServerList') as string[]) : [];
+  const filterServerList =
+    p < raw.length ? (arr(parseJavaJson(chunk()), 'filterServerList') as string[]) : [];
   return { topicConfigSerializeWrapper: { topicConfigTable: table, dataVersion }, filterServerList };
 }

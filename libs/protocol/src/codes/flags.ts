@@ -45,7 +45,12 @@ export const PullSysFlag = {
   LITE_PULL: 0x10,
 } as const;
 
-export function buildPullSysFlag(commit: boolean, suspend: boolean, subscription: boolean, classFilter: boolean): number {
+export function buildPullSysFlag(
+  commit: boolean,
+  suspend: boolean,
+  subscription: boolean,
+  classFilter: boolean,
+): number {
   return (
     (commit ? PullSysFlag.COMMIT_OFFSET : 0) |
     (suspend ? PullSysFlag.SUSPEND : 0) |

@@ -9,7 +9,14 @@ describe('response error table', () => {
   });
 
   it('marks the Java producer retry set retriable and MESSAGE_ILLEGAL not', () => {
-    for (const code of ['TOPIC_NOT_EXIST', 'SERVICE_NOT_AVAILABLE', 'SYSTEM_ERROR', 'SYSTEM_BUSY', 'NO_PERMISSION', 'GO_AWAY'] as const) {
+    for (const code of [
+      'TOPIC_NOT_EXIST',
+      'SERVICE_NOT_AVAILABLE',
+      'SYSTEM_ERROR',
+      'SYSTEM_BUSY',
+      'NO_PERMISSION',
+      'GO_AWAY',
+    ] as const) {
       expect(RESPONSE_ERRORS[code].retriable).toBe(true);
     }
     expect(RESPONSE_ERRORS.MESSAGE_ILLEGAL.retriable).toBe(false);
@@ -18,7 +25,12 @@ describe('response error table', () => {
   it('builds typed errors carrying code, remark and address', () => {
     const e = new ResponseError(ResponseCode.TOPIC_NOT_EXIST, 'topic[x] not exist', '127.0.0.1:10911', 310);
     expect(e).toBeInstanceOf(RocketError);
-    expect(e).toMatchObject({ code: 'TOPIC_NOT_EXIST', retriable: true, responseCode: 17, addr: '127.0.0.1:10911' });
+    expect(e).toMatchObject({
+      code: 'TOPIC_NOT_EXIST',
+      retriable: true,
+      responseCode: 17,
+      addr: '127.0.0.1:10911',
+    });
     expect(e.message).toContain('topic[x] not exist');
     expect(new ResponseError(9999, undefined, 'a', 1).code).toBe('UNKNOWN(9999)');
   });

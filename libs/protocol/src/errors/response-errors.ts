@@ -16,7 +16,10 @@ export const RESPONSE_ERRORS: Readonly<Record<ResponseCodeName, { retriable: boo
   SLAVE_NOT_AVAILABLE: { retriable: false, meaning: 'stored, but no slave is available' },
   FLUSH_SLAVE_TIMEOUT: { retriable: false, meaning: 'stored, but the slave did not acknowledge in time' },
   MESSAGE_ILLEGAL: { retriable: false, meaning: 'message is illegal (size, topic or properties)' },
-  SERVICE_NOT_AVAILABLE: { retriable: true, meaning: 'service not available (disk full, shutting down, slave)' },
+  SERVICE_NOT_AVAILABLE: {
+    retriable: true,
+    meaning: 'service not available (disk full, shutting down, slave)',
+  },
   VERSION_NOT_SUPPORTED: { retriable: false, meaning: 'version not supported' },
   NO_PERMISSION: { retriable: true, meaning: 'no permission on broker, topic or group' },
   TOPIC_NOT_EXIST: { retriable: true, meaning: 'topic does not exist' },
@@ -72,4 +75,3 @@ export class ResponseError extends RocketError {
 export function isResponseCode(err: unknown, code: number): err is ResponseError {
   return err instanceof ResponseError && err.responseCode === code;
 }
-

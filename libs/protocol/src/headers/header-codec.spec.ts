@@ -11,7 +11,13 @@ function sample(c: HeaderCodec<Record<string, unknown>>): Record<string, unknown
   const out: Record<string, unknown> = {};
   c.fields.forEach((f, i) => {
     out[f.field] =
-      f.type === 'string' ? `v-${f.field}-中` : f.type === 'boolean' ? i % 2 === 0 : f.type === 'int' ? -i - 1 : 2 ** 40 + i;
+      f.type === 'string'
+        ? `v-${f.field}-中`
+        : f.type === 'boolean'
+          ? i % 2 === 0
+          : f.type === 'int'
+            ? -i - 1
+            : 2 ** 40 + i;
   });
   return out;
 }
@@ -28,27 +34,55 @@ describe('custom header codecs', () => {
     expect(codec.decode(ext)).toEqual(value);
   });
 
-  it.each(codecs.filter(([, c]) => c.fields.some((f) => f.required)))('%s rejects a missing required field', (_n, codec) => {
-    const ext = codec.encode(sample(codec));
-    const req = codec.fields.find((f) => f.required);
-    delete ext[req?.wire as string];
-    expect(() => codec.decode(ext)).toThrow(`required field '${req?.wire}'`);
-  });
+  it.each(codecs.filter(([, c]) => c.fields.some((f) => f.required)))(
+    '%s rejects a missing required field',
+    (_n, codec) => {
+      const ext = codec.encode(sample(codec));
+      const req = codec.fields.find((f) => f.required);
+      delete ext[req?.wire as string];
+      expect(() => codec.decode(ext)).toThrow(`required field '${req?.wire}'`);
+    },
+  );
 
   it('uses one-letter keys for SEND_MESSAGE_V2 and Java names for SEND_MESSAGE', () => {
-    const h = { producerGroup: 'G', topic: 'T', defaultTopic: 'TBW102', defaultTopicQueueNums: 4, queueId: 0, sysFlag: 0, bornTimestamp: 1, flag: 0 };
-    expect(Object.keys(headers.SendMessageRequestHeaderV2.encode(h))).toEqual(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']);
+    const h = {
+      producerGroup: 'G',
+      topic: 'T',
+      defaultTopic: 'TBW102',
+      defaultTopicQueueNums: 4,
+      queueId: 0,
+      sysFlag: 0,
+      bornTimestamp: 1,
+      flag: 0,
+    };
+    expect(Object.keys(headers.SendMessageRequestHeaderV2.encode(h))).toEqual([
+      'a',
+      'b',
+      'c',
+      'd',
+      'e',
+      'f',
+      'g',
+      'h',
+    ]);
     expect(headers.SendMessageRequestHeaderV1.encode(h)).toMatchObject({ producerGroup: 'G', topic: 'T' });
   });
 
   it('parses like Java: ints strictly, booleans true only for "true" in any case', () => {
     const c = headers.QueryConsumerOffsetRequestHeader;
     expect(c.decode({ consumerGroup: 'g', topic: 't', queueId: '+7', setZeroIfNotFound: 'TRUE' })).toEqual({
-      consumerGroup: 'g', topic: 't', queueId: 7, setZeroIfNotFound: true,
+      consumerGroup: 'g',
+      topic: 't',
+      queueId: 7,
+      setZeroIfNotFound: true,
     });
-    expect(c.decode({ consumerGroup: 'g', topic: 't', queueId: '1', setZeroIfNotFound: 'yes' }).setZeroIfNotFound).toBe(false);
+    expect(
+      c.decode({ consumerGroup: 'g', topic: 't', queueId: '1', setZeroIfNotFound: 'yes' }).setZeroIfNotFound,
+    ).toBe(false);
     expect(() => c.decode({ consumerGroup: 'g', topic: 't', queueId: '1.5' })).toThrow(/invalid value '1.5'/);
-    expect(() => c.decode({ consumerGroup: 'g', topic: 't', queueId: '2147483648' })).toThrow(/invalid value/);
+    expect(() => c.decode({ consumerGroup: 'g', topic: 't', queueId: '2147483648' })).toThrow(
+      /invalid value/,
+    );
     expect(() => c.decode(undefined)).toThrow(/missing/);
   });
 });

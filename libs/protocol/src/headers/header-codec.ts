@@ -41,7 +41,10 @@ const INTEGER_TEXT = /^[+-]?\d+$/;
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 
-export function defineHeader<S extends Record<string, FieldSpec>>(name: string, spec: S): HeaderCodec<HeaderOf<S>> {
+export function defineHeader<S extends Record<string, FieldSpec>>(
+  name: string,
+  spec: S,
+): HeaderCodec<HeaderOf<S>> {
   const fields: HeaderField[] = Object.entries(spec).map(([field, s]) => ({
     field,
     wire: s.wire ?? field,

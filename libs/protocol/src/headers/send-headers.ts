@@ -22,7 +22,10 @@ const SEND_SPEC = {
 } as const satisfies Record<string, FieldSpec>;
 
 const longNames = Object.fromEntries(
-  Object.entries(SEND_SPEC).map(([k, spec]: [string, FieldSpec]) => [k, { type: spec.type, required: spec.required }]),
+  Object.entries(SEND_SPEC).map(([k, spec]: [string, FieldSpec]) => [
+    k,
+    { type: spec.type, required: spec.required },
+  ]),
 ) as unknown as { [K in keyof typeof SEND_SPEC]: Omit<(typeof SEND_SPEC)[K], 'wire'> };
 
 export type SendMessageRequestHeader = HeaderOf<typeof SEND_SPEC>;

@@ -43,18 +43,25 @@ export function decodeBatchBody(buf: Buffer): BatchEntry[] {
   const out: BatchEntry[] = [];
   let p = 0;
   while (p < buf.length) {
-    if (buf.length - p < BATCH_ENTRY_OVERHEAD) throw new ProtocolError(`batch entry at ${p} is truncated`, 'BATCH_MALFORMED');
+    if (buf.length - p < BATCH_ENTRY_OVERHEAD)
+      throw new ProtocolError(`batch entry at ${p} is truncated`, 'BATCH_MALFORMED');
     const total = buf.readInt32BE(p);
     const flag = buf.readInt32BE(p + 12);
     const bodyLen = buf.readInt32BE(p + 16);
     if (bodyLen < 0 || p + 20 + bodyLen + 2 > buf.length) {
-      throw new ProtocolError(`batch entry at ${p}: body length ${bodyLen} exceeds the batch`, 'BATCH_MALFORMED');
+      throw new ProtocolError(
+        `batch entry at ${p}: body length ${bodyLen} exceeds the batch`,
+        'BATCH_MALFORMED',
+      );
     }
     const body = buf.subarray(p + 20, p + 20 + bodyLen);
     const propsLen = buf.readUInt16BE(p + 20 + bodyLen);
     const propsStart = p + 22 + bodyLen;
     if (propsStart + propsLen > buf.length || total !== 20 + bodyLen + propsLen) {
-      throw new ProtocolError(`batch entry at ${p}: TOTALSIZE ${total} does not match its fields`, 'BATCH_MALFORMED');
+      throw new ProtocolError(
+        `batch entry at ${p}: TOTALSIZE ${total} does not match its fields`,
+        'BATCH_MALFORMED',
+      );
     }
     out.push({ flag, body, properties: buf.toString('utf8', propsStart, propsStart + propsLen) });
     p = propsStart + propsLen;

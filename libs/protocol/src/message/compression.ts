@@ -20,6 +20,10 @@ export function inflateBody(body: Buffer, sysFlag: number): Buffer {
   try {
     return inflateSync(body);
   } catch (err) {
-    throw new ProtocolError(`compressed body does not inflate: ${(err as Error).message}`, 'BAD_COMPRESSED_BODY', err);
+    throw new ProtocolError(
+      `compressed body does not inflate: ${(err as Error).message}`,
+      'BAD_COMPRESSED_BODY',
+      err,
+    );
   }
 }

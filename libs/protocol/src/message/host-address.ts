@@ -40,7 +40,8 @@ export function parseAddress(addr: string): { host: string; port: number } {
   let host = addr.slice(0, i);
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
   const port = Number(addr.slice(i + 1));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`bad port in address: ${addr}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new TypeError(`bad port in address: ${addr}`);
   return { host, port };
 }
 
@@ -50,7 +51,10 @@ function ipv6Bytes(host: string): Buffer {
   let tailV4: number[] = [];
   const lastColon = text.lastIndexOf(':');
   if (text.includes('.', lastColon)) {
-    tailV4 = text.slice(lastColon + 1).split('.').map(Number);
+    tailV4 = text
+      .slice(lastColon + 1)
+      .split('.')
+      .map(Number);
     text = text.slice(0, lastColon) + ':0:0';
   }
   const [head = '', tail = ''] = text.split('::');

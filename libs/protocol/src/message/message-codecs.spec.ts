@@ -8,11 +8,17 @@ import { javaHashCode } from './tag-hash';
 
 describe('properties string (§7.4, §19.5)', () => {
   it('encodes in insertion order as ali-ons does', () => {
-    expect(encodeProperties({ foo: 'bar', xxx: 'yyy', a: '中文' })).toBe('foo\u0001bar\u0002xxx\u0001yyy\u0002a\u0001中文\u0002');
+    expect(encodeProperties({ foo: 'bar', xxx: 'yyy', a: '中文' })).toBe(
+      'foo\u0001bar\u0002xxx\u0001yyy\u0002a\u0001中文\u0002',
+    );
   });
 
   it('parses with Java rules: short, nameless and valueless segments dropped, later duplicates win', () => {
-    expect(decodeProperties('foo\u0001bar\u0002xxx\u0001yyy\u0002a\u0001中文\u0002')).toEqual({ foo: 'bar', xxx: 'yyy', a: '中文' });
+    expect(decodeProperties('foo\u0001bar\u0002xxx\u0001yyy\u0002a\u0001中文\u0002')).toEqual({
+      foo: 'bar',
+      xxx: 'yyy',
+      a: '中文',
+    });
     expect(decodeProperties('a\u0001\u0002\u0001b\u0002k\u0001v\u0002k\u0001w')).toEqual({ k: 'w' });
     expect(decodeProperties('')).toEqual({});
     expect(decodeProperties('TAGS\u0001null\u0002')).toEqual({ TAGS: 'null' });
@@ -29,7 +35,10 @@ describe('properties string (§7.4, §19.5)', () => {
 describe('message ids (§8, §19.4)', () => {
   it('decodes the reference offset id', () => {
     expect(decodeOffsetMsgId('0ADA91A6000029CC0000006504009B6F')).toEqual({
-      host: '10.218.145.166', port: 10700, addr: '10.218.145.166:10700', offset: 433858845551,
+      host: '10.218.145.166',
+      port: 10700,
+      addr: '10.218.145.166:10700',
+      offset: 433858845551,
     });
   });
 
@@ -55,7 +64,11 @@ describe('message ids (§8, §19.4)', () => {
 
 describe('tag hash codes (§19.6)', () => {
   it.each([
-    ['TagA', 2598919], ['TagB', 2598920], ['*', 42], ['null', 3392903], ['中文', 646394],
+    ['TagA', 2598919],
+    ['TagB', 2598920],
+    ['*', 42],
+    ['null', 3392903],
+    ['中文', 646394],
     ['a-very-long-tag-name-to-overflow', 514294891],
   ])('%s → %i', (tag, code) => expect(javaHashCode(tag)).toBe(code));
 });

@@ -58,7 +58,8 @@ export class UniqKeyGenerator {
   constructor(ipv4?: string) {
     const p = Buffer.allocUnsafe(10);
     const parts = ipv4?.split('.').map(Number);
-    if (parts && parts.length === 4 && parts.every((n) => n >= 0 && n <= 255)) parts.forEach((n, i) => (p[i] = n));
+    if (parts && parts.length === 4 && parts.every((n) => n >= 0 && n <= 255))
+      parts.forEach((n, i) => (p[i] = n));
     else randomBytes(4).copy(p, 0);
     p.writeUInt16BE(process.pid & 0xffff, 4);
     randomBytes(4).copy(p, 6);

@@ -46,10 +46,19 @@ describe('stored message record — real broker fixtures (§19.3)', () => {
     const buf = fixture('message.bin');
     const m = decodeMessageRecord(buf);
     const input: MessageRecordInput = {
-      queueId: m.queueId, flag: m.flag, queueOffset: m.queueOffset, physicalOffset: m.commitLogOffset,
-      sysFlag: m.sysFlag, bornTimestamp: m.bornTimestamp, bornHost: encodeHostAddress('10.62.60.82', 54073),
-      storeTimestamp: m.storeTimestamp, storeHost: encodeHostAddress('10.218.145.166', 10700),
-      reconsumeTimes: 0, preparedTransactionOffset: 0, body: m.body, topic: m.topic,
+      queueId: m.queueId,
+      flag: m.flag,
+      queueOffset: m.queueOffset,
+      physicalOffset: m.commitLogOffset,
+      sysFlag: m.sysFlag,
+      bornTimestamp: m.bornTimestamp,
+      bornHost: encodeHostAddress('10.62.60.82', 54073),
+      storeTimestamp: m.storeTimestamp,
+      storeHost: encodeHostAddress('10.218.145.166', 10700),
+      reconsumeTimes: 0,
+      preparedTransactionOffset: 0,
+      body: m.body,
+      topic: m.topic,
       properties: encodeProperties(m.properties),
     };
     expect(encodeMessageRecord(input).equals(buf.subarray(0, 132))).toBe(true);
@@ -85,16 +94,27 @@ describe('stored message record — real broker fixtures (§19.3)', () => {
     const compressed = Buffer.from('789cf348cdc9c957f04d2d490c54505454040028880470', 'hex');
     const rec = encodeMessageRecord({ ...baseInput(), sysFlag: MessageSysFlag.COMPRESSED, body: compressed });
     expect(decodeMessageRecord(rec).body.equals(compressed)).toBe(true);
-    expect(decodeMessageRecord(rec, 0, { inflate: true, checkCrc: true }).body.toString()).toBe('Hello MetaQ !!!');
+    expect(decodeMessageRecord(rec, 0, { inflate: true, checkCrc: true }).body.toString()).toBe(
+      'Hello MetaQ !!!',
+    );
   });
 });
 
 function baseInput(): MessageRecordInput {
   return {
-    queueId: 3, flag: 7, queueOffset: 2 ** 40 + 5, physicalOffset: 2 ** 45 + 11, sysFlag: 0,
-    bornTimestamp: 1_700_000_000_123, bornHost: encodeHostAddress('127.0.0.1', 50000),
-    storeTimestamp: 1_700_000_000_456, storeHost: encodeHostAddress('10.0.0.1', 10911),
-    reconsumeTimes: 2, preparedTransactionOffset: 99, body: Buffer.from('payload'), topic: 'T-中文',
+    queueId: 3,
+    flag: 7,
+    queueOffset: 2 ** 40 + 5,
+    physicalOffset: 2 ** 45 + 11,
+    sysFlag: 0,
+    bornTimestamp: 1_700_000_000_123,
+    bornHost: encodeHostAddress('127.0.0.1', 50000),
+    storeTimestamp: 1_700_000_000_456,
+    storeHost: encodeHostAddress('10.0.0.1', 10911),
+    reconsumeTimes: 2,
+    preparedTransactionOffset: 99,
+    body: Buffer.from('payload'),
+    topic: 'T-中文',
     properties: encodeProperties({ TAGS: 'TagA', KEYS: 'k1 k2', UNIQ_KEY: 'ABC' }),
   };
 }
@@ -104,9 +124,18 @@ describe('stored message record — encode/decode', () => {
     const rec = encodeMessageRecord(baseInput());
     const m = decodeMessageRecord(rec, 0, { checkCrc: true });
     expect(m).toMatchObject({
-      queueId: 3, flag: 7, queueOffset: 2 ** 40 + 5, commitLogOffset: 2 ** 45 + 11, bornTimestamp: 1_700_000_000_123,
-      bornHost: '127.0.0.1:50000', storeTimestamp: 1_700_000_000_456, storeHost: '10.0.0.1:10911',
-      reconsumeTimes: 2, preparedTransactionOffset: 99, topic: 'T-中文', bodyCRC: bodyCrc(Buffer.from('payload')),
+      queueId: 3,
+      flag: 7,
+      queueOffset: 2 ** 40 + 5,
+      commitLogOffset: 2 ** 45 + 11,
+      bornTimestamp: 1_700_000_000_123,
+      bornHost: '127.0.0.1:50000',
+      storeTimestamp: 1_700_000_000_456,
+      storeHost: '10.0.0.1:10911',
+      reconsumeTimes: 2,
+      preparedTransactionOffset: 99,
+      topic: 'T-中文',
+      bodyCRC: bodyCrc(Buffer.from('payload')),
     });
     expect(m.keys).toEqual(['k1', 'k2']);
     expect(m.msgId).toBe('ABC');
@@ -114,7 +143,11 @@ describe('stored message record — encode/decode', () => {
   });
 
   it('writes IPv6 hosts with their SYSFLAG bits and maps IPv4-mapped peers to IPv4', () => {
-    const rec = encodeMessageRecord({ ...baseInput(), bornHost: encodeHostAddress('::1', 1), storeHost: encodeHostAddress('::ffff:10.0.0.2', 2) });
+    const rec = encodeMessageRecord({
+      ...baseInput(),
+      bornHost: encodeHostAddress('::1', 1),
+      storeHost: encodeHostAddress('::ffff:10.0.0.2', 2),
+    });
     const m = decodeMessageRecord(rec);
     expect(m.sysFlag & MessageSysFlag.BORNHOST_V6).toBeTruthy();
     expect(m.sysFlag & MessageSysFlag.STOREHOST_V6).toBe(0);
@@ -132,7 +165,7 @@ describe('stored message record — encode/decode', () => {
     const flipped = Buffer.from(rec);
     flipped.writeUInt8((flipped[90] as number) ^ 0xff, 90); // inside the body, which starts at 84 + 4
     expect(() => decodeMessageRecord(flipped, 0, { checkCrc: true })).toThrow(/CRC mismatch/);
-    expect(decodeMessageRecord(flipped).body.toString()).not.toBe("payload");
+    expect(decodeMessageRecord(flipped).body.toString()).not.toBe('payload');
   });
 
   it('refuses topics over 127 bytes and properties over 32767 bytes', () => {

@@ -84,9 +84,13 @@ export interface RecordSize {
 export function measureMessageRecord(input: MessageRecordInput): RecordSize {
   const topicBytes = Buffer.byteLength(input.topic, 'utf8');
   const propertiesBytes = Buffer.byteLength(input.properties, 'utf8');
-  if (topicBytes > MAX_TOPIC_BYTES_V1) throw new ProtocolError(`topic of ${topicBytes} bytes exceeds 127`, 'MESSAGE_ILLEGAL');
+  if (topicBytes > MAX_TOPIC_BYTES_V1)
+    throw new ProtocolError(`topic of ${topicBytes} bytes exceeds 127`, 'MESSAGE_ILLEGAL');
   if (propertiesBytes > MAX_PROPERTIES_BYTES) {
-    throw new ProtocolError(`properties of ${propertiesBytes} bytes exceed ${MAX_PROPERTIES_BYTES}`, 'MESSAGE_ILLEGAL');
+    throw new ProtocolError(
+      `properties of ${propertiesBytes} bytes exceed ${MAX_PROPERTIES_BYTES}`,
+      'MESSAGE_ILLEGAL',
+    );
   }
   const total =
     FIXED_PART_SIZE_V4 +
@@ -102,7 +106,12 @@ export function measureMessageRecord(input: MessageRecordInput): RecordSize {
 }
 
 /** Write `input` at `pos` of `target`; `size` from measureMessageRecord. Returns the record size. */
-export function writeMessageRecord(target: Buffer, pos: number, input: MessageRecordInput, size: RecordSize): number {
+export function writeMessageRecord(
+  target: Buffer,
+  pos: number,
+  input: MessageRecordInput,
+  size: RecordSize,
+): number {
   let sysFlag = input.sysFlag & ~(MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOST_V6);
   if (input.bornHost.length > 8) sysFlag |= MessageSysFlag.BORNHOST_V6;
   if (input.storeHost.length > 8) sysFlag |= MessageSysFlag.STOREHOST_V6;
@@ -157,14 +166,18 @@ export interface DecodeOptions {
  */
 export function decodeMessageRecord(buf: Buffer, pos = 0, options: DecodeOptions = {}): MessageExt {
   const avail = buf.length - pos;
-  if (avail < MIN_RECORD_SIZE) throw new ProtocolError(`record needs ${MIN_RECORD_SIZE} bytes, ${avail} left`, 'RECORD_TRUNCATED');
+  if (avail < MIN_RECORD_SIZE)
+    throw new ProtocolError(`record needs ${MIN_RECORD_SIZE} bytes, ${avail} left`, 'RECORD_TRUNCATED');
   const total = buf.readInt32BE(pos);
   const magic = buf.readInt32BE(pos + POS_MAGIC);
   if (magic !== MESSAGE_MAGIC_V1 && magic !== MESSAGE_MAGIC_V2) {
     throw new ProtocolError(`bad magic 0x${(magic >>> 0).toString(16)} at ${pos}`, 'RECORD_BAD_MAGIC');
   }
   if (total < MIN_RECORD_SIZE || total > avail) {
-    throw new ProtocolError(`record size ${total} at ${pos} does not fit the ${avail} bytes left`, 'RECORD_TRUNCATED');
+    throw new ProtocolError(
+      `record size ${total} at ${pos} does not fit the ${avail} bytes left`,
+      'RECORD_TRUNCATED',
+    );
   }
   const end = pos + total;
   const crc = buf.readInt32BE(pos + POS_BODY_CRC);
@@ -184,39 +197,64 @@ export function decodeMessageRecord(buf: Buffer, pos = 0, options: DecodeOptions
   const storeHostBytes = buf.subarray(p, p + (storeV6 ? 20 : 8));
   const storeHost = decodeHostAddress(buf, p, storeV6);
   p += storeHostBytes.length;
-  if (p + 16 > end) throw new ProtocolError(`record at ${pos} truncated in its fixed part`, 'RECORD_INCONSISTENT');
+  if (p + 16 > end)
+    throw new ProtocolError(`record at ${pos} truncated in its fixed part`, 'RECORD_INCONSISTENT');
   const reconsumeTimes = buf.readInt32BE(p);
   const preparedTransactionOffset = readLong(buf, p + 4);
   const bodyLen = buf.readInt32BE(p + 12);
   p += 16;
   if (bodyLen < 0 || p + bodyLen + 1 > end) {
-    throw new ProtocolError(`record at ${pos}: body length ${bodyLen} exceeds the record`, 'RECORD_INCONSISTENT');
+    throw new ProtocolError(
+      `record at ${pos}: body length ${bodyLen} exceeds the record`,
+      'RECORD_INCONSISTENT',
+    );
   }
   let body = buf.subarray(p, p + bodyLen);
   p += bodyLen;
-  if (options.checkCrc && bodyCrc(body) !== crc) throw new ProtocolError(`record at ${pos}: body CRC mismatch`, 'RECORD_BAD_CRC');
+  if (options.checkCrc && bodyCrc(body) !== crc)
+    throw new ProtocolError(`record at ${pos}: body CRC mismatch`, 'RECORD_BAD_CRC');
   let topicLen: number;
   if (magic === MESSAGE_MAGIC_V1) {
     topicLen = buf.readUInt8(p);
     p += 1;
   } else {
-    if (p + 2 > end) throw new ProtocolError(`record at ${pos} truncated at its topic`, 'RECORD_INCONSISTENT');
+    if (p + 2 > end)
+      throw new ProtocolError(`record at ${pos} truncated at its topic`, 'RECORD_INCONSISTENT');
     topicLen = buf.readUInt16BE(p);
     p += 2;
   }
-  if (p + topicLen + 2 > end) throw new ProtocolError(`record at ${pos}: topic exceeds the record`, 'RECORD_INCONSISTENT');
+  if (p + topicLen + 2 > end)
+    throw new ProtocolError(`record at ${pos}: topic exceeds the record`, 'RECORD_INCONSISTENT');
   const topic = buf.toString('utf8', p, p + topicLen);
   p += topicLen;
   const propsLen = buf.readUInt16BE(p);
   p += 2;
   if (p + propsLen !== end) {
-    throw new ProtocolError(`record at ${pos}: fields end at ${p + propsLen - pos}, TOTALSIZE says ${total}`, 'RECORD_INCONSISTENT');
+    throw new ProtocolError(
+      `record at ${pos}: fields end at ${p + propsLen - pos}, TOTALSIZE says ${total}`,
+      'RECORD_INCONSISTENT',
+    );
   }
   const properties = propsLen > 0 ? decodeProperties(buf.toString('utf8', p, end)) : {};
   if (options.inflate && (sysFlag & MessageSysFlag.COMPRESSED) !== 0) body = inflateBody(body, sysFlag);
   return new MessageExt(
-    topic, flag, properties, body, queueId, total, queueOffset, sysFlag, bornTimestamp, bornHost,
-    storeTimestamp, storeHost, physicalOffset, crc, reconsumeTimes, preparedTransactionOffset, storeHostBytes,
+    topic,
+    flag,
+    properties,
+    body,
+    queueId,
+    total,
+    queueOffset,
+    sysFlag,
+    bornTimestamp,
+    bornHost,
+    storeTimestamp,
+    storeHost,
+    physicalOffset,
+    crc,
+    reconsumeTimes,
+    preparedTransactionOffset,
+    storeHostBytes,
   );
 }
 
@@ -240,7 +278,8 @@ export function decodeMessageRecords(buf: Buffer, options: DecodeOptions = {}): 
 /** The properties string of the record at `pos`, without decoding the rest (broker-side SQL92 filtering). */
 export function readRecordProperties(buf: Buffer, pos = 0): string {
   const sysFlag = buf.readInt32BE(pos + POS_SYS_FLAG);
-  let p = pos + storeTimestampPos(sysFlag) + 8 + ((sysFlag & MessageSysFlag.STOREHOST_V6) !== 0 ? 20 : 8) + 12;
+  let p =
+    pos + storeTimestampPos(sysFlag) + 8 + ((sysFlag & MessageSysFlag.STOREHOST_V6) !== 0 ? 20 : 8) + 12;
   p += 4 + buf.readInt32BE(p);
   p += 1 + buf.readUInt8(p);
   const len = buf.readUInt16BE(p);

@@ -29,7 +29,13 @@ describe('JSON frames from ali-ons (§19.1)', () => {
 
   it('decodes the ali-ons response with remark and empty extFields', () => {
     const cmd = decodeOne(hex(F.aliOnsResponse));
-    expect(cmd).toMatchObject({ code: 0, opaque: 1, flag: 1, version: 121, remark: 'not set any response code' });
+    expect(cmd).toMatchObject({
+      code: 0,
+      opaque: 1,
+      flag: 1,
+      version: 121,
+      remark: 'not set any response code',
+    });
     expect(cmd.extFields).toEqual({});
     expect(isResponse(cmd)).toBe(true);
   });
@@ -63,24 +69,49 @@ describe('JSON frames from ali-ons (§19.1)', () => {
     const cmd = decodeOne(frame);
     expect(cmd.code).toBe(310);
     expect(cmd.extFields).toEqual({
-      a: 'PID_G', b: 'TopicTest', c: 'TBW102', d: '4', e: '0', f: '0', g: '1700000000000', h: '0',
-      i: 'TAGS\u0001TagA\u0002', j: '0', k: 'false',
+      a: 'PID_G',
+      b: 'TopicTest',
+      c: 'TBW102',
+      d: '4',
+      e: '0',
+      f: '0',
+      g: '1700000000000',
+      h: '0',
+      i: 'TAGS\u0001TagA\u0002',
+      j: '0',
+      k: 'false',
     });
     expect(cmd.body?.toString()).toBe('hello');
   });
 });
 
 describe('ROCKETMQ binary header (§19.2)', () => {
-  const base = { code: 103, language: 'JAVA', version: 2333, opaque: 1, flag: 0, serializeType: SerializeType.ROCKETMQ } as const;
+  const base = {
+    code: 103,
+    language: 'JAVA',
+    version: 2333,
+    opaque: 1,
+    flag: 0,
+    serializeType: SerializeType.ROCKETMQ,
+  } as const;
 
   it('encodes the three reference headers byte for byte', () => {
     expect(encodeRocketMqHeader(base).toString('hex')).toBe(F.binaryHeaderBare);
-    expect(encodeRocketMqHeader({ ...base, remark: 'Sample Remark' }).toString('hex')).toBe(F.binaryHeaderRemark);
-    expect(encodeRocketMqHeader({ ...base, extFields: { key: 'value' } }).toString('hex')).toBe(F.binaryHeaderExt);
+    expect(encodeRocketMqHeader({ ...base, remark: 'Sample Remark' }).toString('hex')).toBe(
+      F.binaryHeaderRemark,
+    );
+    expect(encodeRocketMqHeader({ ...base, extFields: { key: 'value' } }).toString('hex')).toBe(
+      F.binaryHeaderExt,
+    );
   });
 
   it('decodes them back', () => {
-    expect(decodeRocketMqHeader(hex(F.binaryHeaderBare))).toMatchObject({ code: 103, version: 2333, opaque: 1, remark: undefined });
+    expect(decodeRocketMqHeader(hex(F.binaryHeaderBare))).toMatchObject({
+      code: 103,
+      version: 2333,
+      opaque: 1,
+      remark: undefined,
+    });
     expect(decodeRocketMqHeader(hex(F.binaryHeaderRemark)).remark).toBe('Sample Remark');
     expect(decodeRocketMqHeader(hex(F.binaryHeaderExt)).extFields).toEqual({ key: 'value' });
   });
@@ -108,7 +139,11 @@ describe('FrameDecoder', () => {
     hex(F.aliOnsRequest),
     hex(F.aliOnsResponse),
     encodeFrameToBuffer({ ...createRequest(310, { a: 'g' }, Buffer.from('body bytes')), opaque: 7 }),
-    encodeFrameToBuffer({ ...createRequest(11, { x: '1' }, undefined, SerializeType.ROCKETMQ), opaque: 8, flag: 2 }),
+    encodeFrameToBuffer({
+      ...createRequest(11, { x: '1' }, undefined, SerializeType.ROCKETMQ),
+      opaque: 8,
+      flag: 2,
+    }),
   ];
   const stream = Buffer.concat(frames);
   const expected = new FrameDecoder().push(stream);
@@ -140,7 +175,9 @@ describe('FrameDecoder', () => {
     const head = Buffer.alloc(8);
     head.writeInt32BE(2048, 0);
     expect(() => d.push(head)).toThrow(/exceeds the limit of 1024/);
-    expect(() => new FrameDecoder().push(Buffer.from('7fffffff00000000', 'hex'))).toThrow(/exceeds the limit/);
+    expect(() => new FrameDecoder().push(Buffer.from('7fffffff00000000', 'hex'))).toThrow(
+      /exceeds the limit/,
+    );
   });
 
   it('rejects lengths below 4, header lengths beyond the frame, bad JSON and unknown serialize types', () => {

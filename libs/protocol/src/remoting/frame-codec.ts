@@ -56,7 +56,9 @@ export function decodeFramePayload(payload: Buffer): RemotingCommand {
   const type = word >>> 24;
   const headerLen = word & HEADER_LENGTH_MASK;
   if (headerLen > payload.length - 4) {
-    throw new ProtocolError(`header length ${headerLen} exceeds the frame (${payload.length - 4} bytes left)`);
+    throw new ProtocolError(
+      `header length ${headerLen} exceeds the frame (${payload.length - 4} bytes left)`,
+    );
   }
   const headerBytes = payload.subarray(4, 4 + headerLen);
   let cmd: RemotingCommand;

@@ -23,7 +23,11 @@ export function decodeJsonHeader(bytes: Buffer): Omit<RemotingCommand, 'body'> {
   try {
     parsed = JSON.parse(bytes.toString('utf8'));
   } catch (err) {
-    throw new ProtocolError(`header is not valid JSON: ${(err as Error).message}`, 'HEADER_INVALID_JSON', err);
+    throw new ProtocolError(
+      `header is not valid JSON: ${(err as Error).message}`,
+      'HEADER_INVALID_JSON',
+      err,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ProtocolError('header JSON is not an object', 'HEADER_INVALID_JSON');
