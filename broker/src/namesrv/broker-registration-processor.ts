@@ -17,7 +17,7 @@ import {
 } from '@rocketts/protocol';
 import type { RequestProcessor } from '../remoting/request-processor';
 import { NAMESPACE_ORDER_TOPIC_CONFIG, type KvConfigManager } from './kv-config-manager';
-import { QueryDataVersionRequestHeader, QueryDataVersionResponseHeader } from './namesrv-headers';
+import { QueryDataVersionRequestHeader, QueryDataVersionResponseHeader } from '@rocketts/protocol';
 import type { RouteInfoManager } from './route-info-manager';
 
 /** What a broker that sends no body registers with (as DefaultRequestProcessor): no topics, version 0. */

@@ -1,15 +1,5 @@
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
 import { ConfigError } from '@rocketts/protocol';
+import { readPersisted, writePersisted } from '../config/persisted-file';
 
 /** KV namespace whose values are the orderTopicConf of routes, key = topic, "broker-a:4;broker-b:4". */
 export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
@@ -17,8 +7,8 @@ export const NAMESPACE_ORDER_TOPIC_CONFIG = 'ORDER_TOPIC_CONFIG';
 /**
  * namespace → key → value, persisted after every change (as KVConfigManager). The file holds
  * KVConfigSerializeWrapper JSON, `{"configTable":{"ns":{"k":"v"}}}`, so a Java name server can read
- * ours and we read its. A write goes to a temp file that is fsynced and renamed over the old one: a
- * crash leaves either the old table or the new one, never half of each.
+ * ours and we read its. Writes go through writePersisted (temp file, fsync, rename, .bak): a crash leaves
+ * either the old table or the new one, never half of each.
  */
 export class KvConfigManager {
   private readonly configTable = new Map<string, Map<string, string>>();
@@ -27,14 +17,13 @@ export class KvConfigManager {
 
   /** Read the file if there is one; a missing file is an empty table, an unreadable one stops the start. */
   load(): void {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = readFileSync(this.path, 'utf8');
+      text = readPersisted(this.path);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw new ConfigError('kvConfigPath', `cannot read ${this.path}: ${(err as Error).message}`);
     }
-    if (text.trim() === '') return;
+    if (text === undefined) return;
     let table: unknown;
     try {
       table = (JSON.parse(text) as { configTable?: unknown }).configTable;
@@ -108,7 +97,7 @@ export class KvConfigManager {
   private persist(): void {
     const configTable: Record<string, Record<string, string>> = {};
     for (const [ns, kv] of this.configTable) configTable[ns] = Object.fromEntries(kv);
-    writeFileAtomically(this.path, JSON.stringify({ configTable }, null, 2) + '\n');
+    writePersisted(this.path, JSON.stringify({ configTable }, null, 2) + '\n');
   }
 }
 
@@ -117,24 +106,4 @@ function asObject(v: unknown, path: string): Record<string, unknown> {
   if (typeof v !== 'object' || Array.isArray(v))
     throw new ConfigError('kvConfigPath', `${path}: configTable is not an object`);
   return v as Record<string, unknown>;
-}
-
-/** Temp file in the same directory (rename is atomic only within a file system), fsync, rename. */
-function writeFileAtomically(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    try {
-      const buf = Buffer.from(text, 'utf8');
-      for (let done = 0; done < buf.length;) done += writeSync(fd, buf, done, buf.length - done);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }

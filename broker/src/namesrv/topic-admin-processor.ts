@@ -13,7 +13,7 @@ import {
   AddWritePermOfBrokerResponseHeader,
   DeleteTopicFromNamesrvRequestHeader,
   WipeWritePermOfBrokerResponseHeader,
-} from './namesrv-headers';
+} from '@rocketts/protocol';
 import type { RouteInfoManager } from './route-info-manager';
 
 /**

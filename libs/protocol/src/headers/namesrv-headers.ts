@@ -60,3 +60,34 @@ export type GetKvConfigResponseHeader = HeaderValue<typeof GetKvConfigResponseHe
 export type GetKvListByNamespaceRequestHeader = HeaderValue<typeof GetKvListByNamespaceRequestHeader>;
 export type GetTopicsByClusterRequestHeader = HeaderValue<typeof GetTopicsByClusterRequestHeader>;
 export type BrokerNameRequestHeader = HeaderValue<typeof BrokerNameRequestHeader>;
+
+/** QUERY_DATA_VERSION (322), as QueryDataVersionRequestHeader. */
+export const QueryDataVersionRequestHeader = defineHeader('QueryDataVersionRequestHeader', {
+  brokerName: { type: 'string', required: true },
+  brokerAddr: { type: 'string', required: true },
+  clusterName: { type: 'string', required: true },
+  brokerId: { type: 'long', required: true },
+});
+
+export const QueryDataVersionResponseHeader = defineHeader('QueryDataVersionResponseHeader', {
+  changed: { type: 'boolean' },
+});
+
+/** DELETE_TOPIC_IN_NAMESRV (216), as DeleteTopicFromNamesrvRequestHeader; no clusterName = every cluster. */
+export const DeleteTopicFromNamesrvRequestHeader = defineHeader('DeleteTopicFromNamesrvRequestHeader', {
+  topic: { type: 'string', required: true },
+  clusterName: { type: 'string' },
+});
+
+/** WIPE_WRITE_PERM_OF_BROKER (205) answer: how many topics lost PERM_WRITE. */
+export const WipeWritePermOfBrokerResponseHeader = defineHeader('WipeWritePermOfBrokerResponseHeader', {
+  wipeTopicCount: { type: 'int' },
+});
+
+/** ADD_WRITE_PERM_OF_BROKER (327) answer: how many topics got PERM_READ|PERM_WRITE back. */
+export const AddWritePermOfBrokerResponseHeader = defineHeader('AddWritePermOfBrokerResponseHeader', {
+  addTopicCount: { type: 'int' },
+});
+
+export type QueryDataVersionRequestHeader = HeaderValue<typeof QueryDataVersionRequestHeader>;
+export type DeleteTopicFromNamesrvRequestHeader = HeaderValue<typeof DeleteTopicFromNamesrvRequestHeader>;
