@@ -29,7 +29,15 @@ export function createLogger(component: string, options: LoggerOptions = {}): Lo
     (lvl: Exclude<LogLevel, 'silent'>) =>
     (msg: string, fields?: Record<string, unknown>): void => {
       if (RANK[lvl] < min) return;
-      write(JSON.stringify({ time: new Date().toISOString(), level: lvl, component, msg, ...serializeFields(fields) }));
+      write(
+        JSON.stringify({
+          time: new Date().toISOString(),
+          level: lvl,
+          component,
+          msg,
+          ...serializeFields(fields),
+        }),
+      );
     };
   return {
     debug: log('debug'),
@@ -44,7 +52,8 @@ function serializeFields(fields: Record<string, unknown> | undefined): Record<st
   if (!fields) return undefined;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) {
-    out[k] = v instanceof Error ? { name: v.name, message: v.message, code: (v as { code?: unknown }).code } : v;
+    out[k] =
+      v instanceof Error ? { name: v.name, message: v.message, code: (v as { code?: unknown }).code } : v;
   }
   return out;
 }

@@ -120,10 +120,19 @@ export class RemotingClient {
     const processor = this.processors.get(cmd.code);
     if (!processor) {
       if (cmd.code !== RequestCode.NOTIFY_CONSUMER_IDS_CHANGED) {
-        this.logger.debug('no processor for server request', { code: requestCodeName(cmd.code), remote: channel.remoteAddress });
+        this.logger.debug('no processor for server request', {
+          code: requestCodeName(cmd.code),
+          remote: channel.remoteAddress,
+        });
       }
       if (!isOneway(cmd)) {
-        channel.send(createResponse(cmd, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, ` request type ${cmd.code} not supported`));
+        channel.send(
+          createResponse(
+            cmd,
+            ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
+            ` request type ${cmd.code} not supported`,
+          ),
+        );
       }
       return;
     }

@@ -79,7 +79,9 @@ export class SocketChannel implements RemotingChannel {
   ) {
     const host = socket.remoteAddress ?? 'unknown';
     const plain = host.startsWith('::ffff:') ? host.slice(7) : host;
-    this.remoteAddress = plain.includes(':') ? `[${plain}]:${socket.remotePort}` : `${plain}:${socket.remotePort}`;
+    this.remoteAddress = plain.includes(':')
+      ? `[${plain}]:${socket.remotePort}`
+      : `${plain}:${socket.remotePort}`;
     this.decoder = new FrameDecoder(options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -104,11 +106,18 @@ export class SocketChannel implements RemotingChannel {
   }
 
   request(cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
-    if (this.closed) return Promise.reject(new RemotingConnectError(this.remoteAddress, 'connection is closed'));
+    if (this.closed)
+      return Promise.reject(new RemotingConnectError(this.remoteAddress, 'connection is closed'));
     cmd.opaque = nextOpaque();
     cmd.flag &= ~RemotingFlag.ONEWAY;
     return new Promise<RemotingCommand>((resolve, reject) => {
-      this.pending.set(cmd.opaque, { resolve, reject, deadline: Date.now() + timeoutMs, code: cmd.code, timeoutMs });
+      this.pending.set(cmd.opaque, {
+        resolve,
+        reject,
+        deadline: Date.now() + timeoutMs,
+        code: cmd.code,
+        timeoutMs,
+      });
       this.ensureTimeoutScan();
       this.send(cmd);
     });
@@ -133,7 +142,10 @@ export class SocketChannel implements RemotingChannel {
     this.socket.end();
     this.socket.destroySoon?.();
     setTimeout(() => this.socket.destroy(), 1000).unref();
-    const err = new RemotingConnectError(this.remoteAddress, `connection closed before the response arrived (${reason})`);
+    const err = new RemotingConnectError(
+      this.remoteAddress,
+      `connection closed before the response arrived (${reason})`,
+    );
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
     for (const l of this.closeListeners.splice(0)) l(reason);
@@ -144,7 +156,10 @@ export class SocketChannel implements RemotingChannel {
     try {
       cmds = this.decoder.push(chunk);
     } catch (err) {
-      this.options.logger.warn('malformed frame, closing connection', { remote: this.remoteAddress, reason: (err as Error).message });
+      this.options.logger.warn('malformed frame, closing connection', {
+        remote: this.remoteAddress,
+        reason: (err as Error).message,
+      });
       this.close(`malformed frame: ${(err as Error).message}`);
       return;
     }

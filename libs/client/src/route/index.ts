@@ -1,0 +1,3 @@
+export * from './namesrv-client';
+export * from './topic-publish-info';
+export * from './topic-route-cache';
