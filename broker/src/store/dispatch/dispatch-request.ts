@@ -88,7 +88,11 @@ export function checkRecord(
   const propsLen = buf.readUInt16BE(p);
   p += 2;
   if (p + propsLen !== end) return { kind: 'corrupt', reason: 'fields do not end at TOTALSIZE' };
-  if (verifyRecordCrc(buf, pos, size) === false) return { kind: 'corrupt', reason: 'record CRC mismatch' };
+  // Every record this store writes carries the whole-record CRC, so a missing entry is damage too
+  // (otherwise a hit on the entry's own name would pass as "no CRC").
+  const crcOk = verifyRecordCrc(buf, pos, size);
+  if (crcOk !== true)
+    return { kind: 'corrupt', reason: crcOk === false ? 'record CRC mismatch' : 'record CRC entry missing' };
   const properties = buf.toString('utf8', p, end);
   return {
     kind: 'record',

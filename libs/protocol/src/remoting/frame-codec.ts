@@ -25,10 +25,8 @@ export function encodeFrame(cmd: RemotingCommand): Buffer[] {
   const bodyLen = cmd.body ? cmd.body.length : 0;
   let head: Buffer;
   if (cmd.serializeType === SerializeType.ROCKETMQ) {
-    const header = encodeRocketMqHeader(cmd);
-    head = Buffer.allocUnsafe(FRAME_PREFIX_SIZE + header.length);
-    header.copy(head, FRAME_PREFIX_SIZE);
-    writePrefix(head, header.length, bodyLen, SerializeType.ROCKETMQ);
+    head = encodeRocketMqHeader(cmd, FRAME_PREFIX_SIZE);
+    writePrefix(head, head.length - FRAME_PREFIX_SIZE, bodyLen, SerializeType.ROCKETMQ);
   } else {
     const json = encodeJsonHeader(cmd);
     const headerLen = Buffer.byteLength(json, 'utf8');

@@ -19,38 +19,43 @@ import type { RemotingCommand } from './command';
  */
 export const ROCKETMQ_HEADER_MIN_SIZE = 21;
 
-export function encodeRocketMqHeader(cmd: RemotingCommand): Buffer {
-  const remark = cmd.remark ? Buffer.from(cmd.remark, 'utf8') : undefined;
-  const entries: Buffer[] = [];
+/** `reserve` bytes are left free before the header (the frame prefix), to avoid a copy. */
+export function encodeRocketMqHeader(cmd: RemotingCommand, reserve = 0): Buffer {
+  const remarkLen = cmd.remark ? Buffer.byteLength(cmd.remark, 'utf8') : 0;
+  // Sized first, then written in place: one allocation per header on the send hot path.
   let extLen = 0;
-  if (cmd.extFields) {
-    for (const key in cmd.extFields) {
-      const value = cmd.extFields[key];
+  const ext = cmd.extFields;
+  if (ext) {
+    for (const key in ext) {
+      const value = ext[key];
       if (value === undefined || value === null) continue;
-      const k = Buffer.from(key, 'utf8');
-      const v = Buffer.from(value, 'utf8');
-      const e = Buffer.allocUnsafe(2 + k.length + 4 + v.length);
-      e.writeUInt16BE(k.length, 0);
-      k.copy(e, 2);
-      e.writeInt32BE(v.length, 2 + k.length);
-      v.copy(e, 6 + k.length);
-      entries.push(e);
-      extLen += e.length;
+      extLen += 6 + Buffer.byteLength(key, 'utf8') + Buffer.byteLength(value, 'utf8');
     }
   }
-  const remarkLen = remark ? remark.length : 0;
-  const out = Buffer.allocUnsafe(ROCKETMQ_HEADER_MIN_SIZE + remarkLen + extLen);
-  out.writeInt16BE(cmd.code, 0);
-  out.writeUInt8(languageToByte(cmd.language), 2);
-  out.writeInt16BE(cmd.version, 3);
-  out.writeInt32BE(cmd.opaque, 5);
-  out.writeInt32BE(cmd.flag, 9);
-  out.writeInt32BE(remarkLen, 13);
-  let pos = 17;
-  if (remark) pos += remark.copy(out, pos);
+  const out = Buffer.allocUnsafe(reserve + ROCKETMQ_HEADER_MIN_SIZE + remarkLen + extLen);
+  const r = reserve;
+  out.writeInt16BE(cmd.code, r);
+  out.writeUInt8(languageToByte(cmd.language), r + 2);
+  out.writeInt16BE(cmd.version, r + 3);
+  out.writeInt32BE(cmd.opaque, r + 5);
+  out.writeInt32BE(cmd.flag, r + 9);
+  out.writeInt32BE(remarkLen, r + 13);
+  let pos = r + 17;
+  if (remarkLen > 0) pos += out.write(cmd.remark as string, pos, 'utf8');
   out.writeInt32BE(extLen, pos);
   pos += 4;
-  for (const e of entries) pos += e.copy(out, pos);
+  if (ext) {
+    for (const key in ext) {
+      const value = ext[key];
+      if (value === undefined || value === null) continue;
+      const kl = out.write(key, pos + 2, 'utf8');
+      out.writeUInt16BE(kl, pos);
+      pos += 2 + kl;
+      const vl = out.write(value, pos + 4, 'utf8');
+      out.writeInt32BE(vl, pos);
+      pos += 4 + vl;
+    }
+  }
   return out;
 }
 
