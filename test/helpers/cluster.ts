@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
@@ -44,7 +44,9 @@ export function startCli(
     }, timeoutMs);
     const onData = (d: Buffer): void => {
       out += d.toString();
-      const m = /boot success.*?(?:port=(\d+)|\[[^,]+, [^:]+:(\d+)\])/.exec(out);
+      const m = /boot success\. serializeType=\w+ port=(\d+)|broker\[[^,]+, [^\]]+:(\d+)\] boot success/.exec(
+        out,
+      );
       if (m) {
         clearTimeout(timer);
         const port = Number(m[1] ?? m[2]);
@@ -108,6 +110,7 @@ export function startBroker(o: BrokerOptions): Promise<ProcHandle> {
     mappedFileSizeCommitLog: 64 * 1024 * 1024,
     ...o.conf,
   };
+  mkdirSync(o.storeDir, { recursive: true });
   const file = join(o.storeDir, 'broker.conf');
   writeFileSync(
     file,

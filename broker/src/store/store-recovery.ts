@@ -43,7 +43,14 @@ export function recoverStore(p: StoreParts): RecoveryReport {
   const cqFrom = Math.max(minOffset, cp ? cp.logicsOffset : minOffset);
   indexFrom = Math.max(minOffset, indexFrom);
   const scanFrom = Math.max(minOffset, Math.min(tailStart, cqFrom, indexFrom));
-  p.logger.info('recovering store', { abnormal, scanFrom, cqFrom, indexFrom, segments: files.length });
+  // A crash is worth a warning: it says the last run did not stop cleanly.
+  (abnormal ? p.logger.warn : p.logger.info)('recovering store', {
+    abnormal,
+    scanFrom,
+    cqFrom,
+    indexFrom,
+    segments: files.length,
+  });
 
   const result = recoverCommitLog(
     p.commitLog.files,

@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { CLI, startBroker, startNamesrv } from '../helpers/cluster';
+import { tmpStoreDir } from '../helpers/tmp';
+
+const run = promisify(execFile);
+
+async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [CLI, ...args], { timeout: 15_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('rocketts namesrv / broker commands', () => {
+  it('refuses a bad broker.conf value and names the key', async () => {
+    const d = tmpStoreDir();
+    try {
+      const conf = join(d.dir, 'broker.conf');
+      writeFileSync(conf, `storePathRootDir=${d.dir}\nflushDiskType=SOMETIMES\n`);
+      const r = await runCli(['broker', '-c', conf]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("config key 'flushDiskType'");
+      expect(r.stderr).toContain('ASYNC_FLUSH, SYNC_FLUSH');
+      writeFileSync(conf, `storePathRootDir=${d.dir}\nlistenPort=70000\n`);
+      expect((await runCli(['broker', '-c', conf])).stderr).toContain("config key 'listenPort'");
+      expect((await runCli(['broker', '-c', join(d.dir, 'missing.conf')])).stderr).toContain('cannot read');
+    } finally {
+      d.cleanup();
+    }
+  });
+
+  it('prints the effective configuration with -p, warning about keys it does not know', async () => {
+    const d = tmpStoreDir();
+    try {
+      const conf = join(d.dir, 'broker.conf');
+      writeFileSync(
+        conf,
+        `# RocketMQ keys\nbrokerName=broker-x\nstorePathRootDir=${d.dir}\nenableDLegerCommitLog=false\n`,
+      );
+      const r = await runCli(['broker', '-c', conf, '-p']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('brokerName=broker-x');
+      expect(r.stdout).toContain('flushDiskType=ASYNC_FLUSH');
+      expect(r.stderr).toMatch(/unknown config key ignored.*enableDLegerCommitLog/);
+    } finally {
+      d.cleanup();
+    }
+  });
+
+  it('rejects unknown commands and options with a usage error', async () => {
+    expect((await runCli(['frobnicate'])).code).toBe(2);
+    const r = await runCli(['namesrv', '--noSuchOption=1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown option --noSuchOption');
+  });
+
+  it('stops cleanly on SIGTERM: exit 0, checkpoint written, abort marker removed', async () => {
+    const d = tmpStoreDir();
+    try {
+      const ns = await startNamesrv(d.dir);
+      const storeDir = join(d.dir, 'b');
+      const broker = await startBroker({ namesrv: ns.addr, storeDir });
+      expect(existsSync(join(storeDir, 'abort'))).toBe(true);
+      expect(await broker.stop()).toBe(0);
+      expect(existsSync(join(storeDir, 'abort'))).toBe(false);
+      expect(existsSync(join(storeDir, 'checkpoint'))).toBe(true);
+      expect(await ns.stop()).toBe(0);
+    } finally {
+      d.cleanup();
+    }
+  });
+});
