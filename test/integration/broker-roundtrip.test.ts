@@ -121,8 +121,8 @@ describe('broker through the CLI: send, pull, filter, query, restart', () => {
   it('keeps messages and committed offsets across a clean restart', async () => {
     const topic = randomTopic();
     const p = await producer();
-    const sent = [];
-    for (let i = 0; i < 20; i++) sent.push(await p.send({ topic, body: `r${i}`, queue: undefined }));
+    const sent: SendResult[] = [];
+    for (let i = 0; i < 20; i++) sent.push(await p.send({ topic, body: `r${i}` }));
     const c = await consumer();
     const [mq] = await c.fetchSubscribeMessageQueues(topic);
     const q = sent.filter((s) => s.messageQueue.queueId === mq?.queueId);

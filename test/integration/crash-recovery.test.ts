@@ -51,7 +51,7 @@ describe.each(['SYNC_FLUSH', 'ASYNC_FLUSH'] as const)(
         while (running) {
           const body = `msg-${seq++}-${'x'.repeat(seq % 700)}`;
           try {
-            acked.push({ result: await producer.send({ topic, body, timeoutMs: 2000 }), body });
+            acked.push({ result: await producer.send({ topic, body }, { timeoutMs: 2000 }), body });
           } catch {
             failures++;
             await new Promise((r) => setTimeout(r, 20));

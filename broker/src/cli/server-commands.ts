@@ -33,14 +33,17 @@ function collectConfig(args: ParsedArgs, schemas: object[], logger: Logger): Rec
   return input;
 }
 
-/** Run until SIGTERM/SIGINT, then stop cleanly and exit 0 (a second signal exits at once). */
-function runUntilSignal(stop: () => Promise<void>, logger: Logger): void {
-  let stopping = false;
-  const onSignal = (signal: string): void => {
-    if (stopping) process.exit(1);
-    stopping = true;
+/**
+ * SIGTERM/SIGINT stop cleanly and exit 0 (a second signal exits at once). Installed before the
+ * server starts, so a signal that arrives while it boots (or right after "boot success") is not
+ * lost: the stop runs as soon as the server is up.
+ */
+function handleSignals(logger: Logger): { ready(stop: () => Promise<void>): void } {
+  let stopFn: (() => Promise<void>) | undefined;
+  let requested: string | undefined;
+  const run = (signal: string): void => {
     logger.info('signal received, shutting down', { signal });
-    stop().then(
+    (stopFn as () => Promise<void>)().then(
       () => process.exit(0),
       (err: Error) => {
         logger.error('shutdown failed', { error: err });
@@ -48,8 +51,19 @@ function runUntilSignal(stop: () => Promise<void>, logger: Logger): void {
       },
     );
   };
+  const onSignal = (signal: string): void => {
+    if (requested) process.exit(1);
+    requested = signal;
+    if (stopFn) run(signal);
+  };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
   process.on('SIGINT', () => onSignal('SIGINT'));
+  return {
+    ready(stop) {
+      stopFn = stop;
+      if (requested) run(requested);
+    },
+  };
 }
 
 export async function namesrvCommand(args: ParsedArgs): Promise<void> {
@@ -60,10 +74,11 @@ export async function namesrvCommand(args: ParsedArgs): Promise<void> {
     for (const [k, v] of Object.entries(config)) process.stdout.write(`${k}=${String(v)}\n`);
     return;
   }
+  const signals = handleSignals(logger);
   const ns = new NamesrvController(config, { logger });
   const info = await ns.start();
+  signals.ready(() => ns.shutdown());
   process.stdout.write(`The Name Server boot success. serializeType=JSON port=${info.port}\n`);
-  runUntilSignal(() => ns.shutdown(), logger);
 }
 
 export async function brokerCommand(args: ParsedArgs): Promise<void> {
@@ -77,12 +92,13 @@ export async function brokerCommand(args: ParsedArgs): Promise<void> {
       process.stdout.write(`${k}=${String(v)}\n`);
     return;
   }
+  const signals = handleSignals(logger);
   const broker = new BrokerController(config, logger);
   const info = await broker.start();
+  signals.ready(() => broker.shutdown());
   process.stdout.write(
     `The broker[${config.broker.brokerName}, ${info.addr}] boot success. serializeType=JSON and name server is ${config.broker.namesrvAddr || 'none'}\n`,
   );
-  runUntilSignal(() => broker.shutdown(), logger);
 }
 
 export function describeConfigError(err: unknown): string | undefined {
