@@ -16,6 +16,7 @@ import type { BrokerContext } from '../broker-context';
 import { buildTagSubscription, messageFilterFor } from '../filter/subscription-filter';
 import type { HeldPull, PullRequestHoldService } from '../long-polling/pull-request-hold-service';
 import type { RequestProcessor } from '../remoting/request-processor';
+import { respond } from '../remoting/respond';
 import type { MessageFilter } from '../store/message-filter';
 import { GetMessageStatus, type GetMessageStatusValue } from '../store/statuses';
 
@@ -62,11 +63,7 @@ export class PullMessageProcessor implements RequestProcessor {
     } catch (err) {
       resp = createResponse(p.cmd, ResponseCode.SYSTEM_ERROR, (err as Error).message);
     }
-    if (resp) {
-      resp.opaque = p.cmd.opaque;
-      resp.flag |= 1;
-      p.channel.send(resp);
-    }
+    if (resp) respond(p.channel, p.cmd, resp);
   }
 
   private handle(cmd: RemotingCommand, channel: RemotingChannel, firstTime: boolean): RemotingCommand | null {

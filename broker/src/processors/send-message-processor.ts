@@ -3,7 +3,7 @@ import {
   createResponse,
   decodeBatchBody,
   encodeHostAddress,
-  findProperty,
+  scanSendProperties,
   isWriteable,
   MessageProperty,
   MessageSysFlag,
@@ -22,7 +22,8 @@ import {
 } from '@rocketts/protocol';
 import type { BrokerContext } from '../broker-context';
 import type { RequestProcessor } from '../remoting/request-processor';
-import type { MessageInner } from '../store/commit-log/commit-log';
+import type { AppendResult, MessageInner } from '../store/commit-log/commit-log';
+import { respond } from '../remoting/respond';
 import { isNotAllowedSendTopic, isRetryTopic, topicNameProblem } from '../topics/topic-validator';
 import { putStatusToResponse } from './response-mapping';
 
@@ -37,9 +38,16 @@ export class SendMessageProcessor implements RequestProcessor {
   /** 5.x brokers give messages without UNIQ_KEY one (ali-ons sends none), so every message is findable. */
   private readonly uniqKeys = new UniqKeyGenerator();
 
-  constructor(private readonly ctx: BrokerContext) {}
+  private readonly traceOn: string;
+  private readonly clusterProperty: string;
 
-  async process(cmd: RemotingCommand, channel: RemotingChannel): Promise<RemotingCommand> {
+  constructor(private readonly ctx: BrokerContext) {
+    this.traceOn = String(ctx.config.traceOn);
+    this.clusterProperty = `${MessageProperty.CLUSTER}\u0001${ctx.config.brokerClusterName}\u0002`;
+  }
+
+  /** Answers through the channel once the store's durability goal is met (null: no response now). */
+  process(cmd: RemotingCommand, channel: RemotingChannel): RemotingCommand | null {
     const header =
       cmd.code === RequestCode.SEND_MESSAGE
         ? SendMessageRequestHeaderV1.decode(cmd.extFields)
@@ -47,36 +55,50 @@ export class SendMessageProcessor implements RequestProcessor {
     const checked = this.check(cmd, header);
     if ('error' in checked) return checked.error;
     const { topicConfig, queueId } = checked;
-    const base = this.baseMessage(header, topicConfig, queueId, channel);
+    let sysFlag = header.sysFlag;
+    if (topicConfig.topicFilterType === TopicFilterType.MULTI_TAG) sysFlag |= MessageSysFlag.MULTI_TAGS;
+    const bornHost = this.bornHost(channel);
+    const build = (flag: number, body: Buffer, props: string): MessageInner =>
+      this.message(header, queueId, sysFlag, bornHost, flag, body, props);
     let msgs: MessageInner[];
     if (cmd.code === RequestCode.SEND_BATCH_MESSAGE) {
       const batchProps = stripUniqKey(header.properties ?? '');
       msgs = decodeBatchBody(cmd.body ?? Buffer.alloc(0)).map((e) =>
-        this.withProperties({ ...base, flag: e.flag, body: e.body }, joinProps(e.properties, batchProps)),
+        build(e.flag, e.body, joinProps(e.properties, batchProps)),
       );
       if (msgs.length === 0) return createResponse(cmd, ResponseCode.MESSAGE_ILLEGAL, 'the batch is empty');
     } else {
-      msgs = [this.withProperties({ ...base, body: cmd.body ?? Buffer.alloc(0) }, header.properties ?? '')];
+      msgs = [build(header.flag, cmd.body ?? EMPTY, header.properties ?? '')];
     }
-    const result = await this.ctx.store.putMessages(msgs);
+    this.ctx.store.appendMessages(msgs, (result) =>
+      respond(channel, cmd, this.toResponse(cmd, msgs, queueId, result)),
+    );
+    return null;
+  }
+
+  private toResponse(
+    cmd: RemotingCommand,
+    msgs: MessageInner[],
+    queueId: number,
+    result: AppendResult,
+  ): RemotingCommand {
     const mapped = putStatusToResponse(result.status);
     if (mapped.code !== ResponseCode.SUCCESS && result.wroteOffset < 0) {
       this.ctx.stats.sendFailures++;
       return createResponse(cmd, mapped.code, result.remark ?? mapped.remark ?? result.status);
     }
     this.ctx.stats.recordPut(msgs.length, result.wroteBytes);
-    const first = msgs[0] as MessageInner;
     return createResponse(
       cmd,
       mapped.code,
       mapped.code === ResponseCode.SUCCESS ? undefined : result.status,
       SendMessageResponseHeader.encode({
-        msgId: result.msgIds.join(','),
+        msgId: result.msgIds.length === 1 ? (result.msgIds[0] as string) : result.msgIds.join(','),
         queueId,
         queueOffset: result.queueOffset,
-        transactionId: msgs.length === 1 ? first.uniqKey : undefined,
+        transactionId: msgs.length === 1 ? (msgs[0] as MessageInner).uniqKey : undefined,
         MSG_REGION: this.ctx.config.regionId,
-        TRACE_ON: String(this.ctx.config.traceOn),
+        TRACE_ON: this.traceOn,
       }),
     );
   }
@@ -122,46 +144,42 @@ export class SendMessageProcessor implements RequestProcessor {
     return { topicConfig: tc, queueId };
   }
 
-  private baseMessage(
+  /**
+   * The message to store: the broker adds CLUSTER (and UNIQ_KEY when absent, as 5.x brokers do) and
+   * derives tags, keys and WAIT. One object literal, no spreads: this runs for every message.
+   */
+  private message(
     h: SendMessageRequestHeader,
-    tc: TopicConfig,
     queueId: number,
-    channel: RemotingChannel,
-  ): Omit<MessageInner, 'body' | 'properties' | 'tagsCode' | 'waitStoreMsgOK'> {
-    let sysFlag = h.sysFlag;
-    if (tc.topicFilterType === TopicFilterType.MULTI_TAG) sysFlag |= MessageSysFlag.MULTI_TAGS;
-    return {
-      topic: h.topic,
-      queueId,
-      flag: h.flag,
-      sysFlag,
-      bornTimestamp: h.bornTimestamp,
-      bornHost: this.bornHost(channel),
-      storeHost: this.ctx.storeHost(),
-      reconsumeTimes: h.reconsumeTimes ?? 0,
-      preparedTransactionOffset: 0,
-    };
-  }
-
-  /** Add the broker's properties (CLUSTER, and UNIQ_KEY when absent) and derive tags, keys and WAIT. */
-  private withProperties(
-    m: Omit<MessageInner, 'properties' | 'tagsCode' | 'waitStoreMsgOK'>,
+    sysFlag: number,
+    bornHost: Buffer,
+    flag: number,
+    body: Buffer,
     props: string,
   ): MessageInner {
-    let uniqKey = findProperty(props, MessageProperty.UNIQ_KEY);
+    const p = scanSendProperties(props);
     let s = props;
     if (s.length > 0 && s.charCodeAt(s.length - 1) !== 2) s += '\u0002';
+    let uniqKey = p.uniqKey;
     if (!uniqKey) {
       uniqKey = this.uniqKeys.next();
       s += `${MessageProperty.UNIQ_KEY}\u0001${uniqKey}\u0002`;
     }
-    s += `${MessageProperty.CLUSTER}\u0001${this.ctx.config.brokerClusterName}\u0002`;
     return {
-      ...m,
-      properties: s,
-      tagsCode: tagsCodeOf(findProperty(s, MessageProperty.TAGS)),
-      waitStoreMsgOK: findProperty(s, MessageProperty.WAIT) !== 'false',
-      keys: findProperty(s, MessageProperty.KEYS),
+      topic: h.topic,
+      queueId,
+      flag,
+      body,
+      properties: s + this.clusterProperty,
+      tagsCode: tagsCodeOf(p.tags),
+      sysFlag,
+      bornTimestamp: h.bornTimestamp,
+      bornHost,
+      storeHost: this.ctx.storeHost(),
+      reconsumeTimes: h.reconsumeTimes ?? 0,
+      preparedTransactionOffset: 0,
+      waitStoreMsgOK: p.wait !== 'false',
+      keys: p.keys,
       uniqKey,
     };
   }
@@ -176,6 +194,8 @@ export class SendMessageProcessor implements RequestProcessor {
     return b;
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** Batch-level properties are appended to each message (≤ 5.3.3); a batch UNIQ_KEY would override each message's own, a known bug, so it is dropped. */
 function stripUniqKey(props: string): string {

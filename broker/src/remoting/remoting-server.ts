@@ -2,14 +2,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { SocketChannel, type Logger, type RemotingChannel } from '@rocketts/client';
 import {
   createResponse,
-  isOneway,
   ProtocolError,
-  RemotingFlag,
   requestCodeName,
   ResponseCode,
   type RemotingCommand,
 } from '@rocketts/protocol';
 import type { ProcessorTable } from './request-processor';
+import { respond } from './respond';
 
 export interface RemotingServerOptions {
   /** 0 picks a free port. */
@@ -116,10 +115,7 @@ export class RemotingServer {
   }
 
   private reply(cmd: RemotingCommand, channel: RemotingChannel, resp: RemotingCommand | null): void {
-    if (!resp || isOneway(cmd)) return;
-    resp.opaque = cmd.opaque;
-    resp.flag |= RemotingFlag.RESPONSE;
-    channel.send(resp);
+    if (resp) respond(channel, cmd, resp);
   }
 
   /** Java answers an exception with SYSTEM_ERROR and its text; a bad header is the client's fault, logged at debug. */

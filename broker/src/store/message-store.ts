@@ -7,7 +7,12 @@ import { CheckpointFlusher } from './checkpoint/checkpoint-flusher';
 import { StoreCheckpoint } from './checkpoint/store-checkpoint';
 import { diskUsedRatio } from './cleaner/disk-usage';
 import { RetentionCleaner } from './cleaner/retention-cleaner';
-import { CommitLog, type AppendResult, type MessageInner } from './commit-log/commit-log';
+import {
+  CommitLog,
+  type AppendCallback,
+  type AppendResult,
+  type MessageInner,
+} from './commit-log/commit-log';
 import { CommitLogReadCache } from './commit-log/read-cache';
 import { ConsumeQueueTable } from './consume-queue/consume-queue-table';
 import { CQ_UNIT_SIZE } from './consume-queue/cq-unit';
@@ -177,9 +182,14 @@ export class MessageStore {
   }
 
   putMessages(msgs: readonly MessageInner[]): Promise<AppendResult> {
+    return new Promise((resolve) => this.appendMessages(msgs, resolve));
+  }
+
+  /** Callback form of putMessages, for the send hot path. */
+  appendMessages(msgs: readonly MessageInner[], done: AppendCallback): void {
     const blocked = this.writeBlocker();
-    if (blocked)
-      return Promise.resolve({
+    if (blocked) {
+      return done({
         ...blocked,
         wroteOffset: -1,
         wroteBytes: 0,
@@ -187,8 +197,9 @@ export class MessageStore {
         storeTimestamp: 0,
         msgIds: [],
       });
+    }
     this.putCount += msgs.length;
-    return this.commitLog.putAll(msgs);
+    this.commitLog.putAll(msgs, done);
   }
 
   getMessage(

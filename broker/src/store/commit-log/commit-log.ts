@@ -68,11 +68,13 @@ export const END_FILE_MIN_BLANK_LENGTH = 8;
 /** Records of one event-loop turn are built here and written with one write() (or one per segment). */
 const STAGING_BYTES = 4 * 1024 * 1024; // 4 MiB
 
+export type AppendCallback = (r: AppendResult) => void;
+
 interface Pending {
   endOffset: number;
   wait: boolean;
   results: AppendResult;
-  resolve(r: AppendResult): void;
+  done: AppendCallback;
 }
 
 /**
@@ -83,7 +85,11 @@ interface Pending {
  */
 export class CommitLog {
   readonly files: MappedFileQueue;
-  private readonly queueOffsets = new Map<string, number>();
+  /** topic → next logical offset of each queue. */
+  private readonly queueOffsets = new Map<string, number[]>();
+  /** Hex of the store host, the constant head of every offset message id. */
+  private hostHex = '';
+  private hostHexOf: Buffer | undefined;
   private staging = Buffer.allocUnsafe(STAGING_BYTES);
   private stagingLen = 0;
   private stagingFile: MappedFile | undefined;
@@ -134,26 +140,30 @@ export class CommitLog {
 
   /** Set the next logical offset of every queue (from the consume queues, after recovery). */
   setQueueOffset(topic: string, queueId: number, next: number): void {
-    this.queueOffsets.set(`${topic}-${queueId}`, next);
+    this.offsetsOf(topic)[queueId] = next;
   }
 
   removeTopicOffsets(topic: string): void {
-    for (const key of [...this.queueOffsets.keys()])
-      if (key.startsWith(`${topic}-`)) this.queueOffsets.delete(key);
+    this.queueOffsets.delete(topic);
   }
 
   put(msg: MessageInner): Promise<AppendResult> {
-    return this.putAll([msg]);
+    return new Promise((resolve) => this.putAll([msg], resolve));
   }
 
-  /** Append records contiguously, with consecutive queue offsets; one result for all (batch sends). */
-  putAll(msgs: readonly MessageInner[]): Promise<AppendResult> {
+  /**
+   * Append records contiguously, with consecutive queue offsets; one result for all (batch sends),
+   * given to `done` once the durability goal is met. A callback rather than a promise: this is the
+   * per-message hot path.
+   */
+  putAll(msgs: readonly MessageInner[], done: AppendCallback): void {
     const first = msgs[0];
-    if (!first) return Promise.resolve(result(PutMessageStatus.MESSAGE_ILLEGAL, 'empty batch'));
-    if (this.failed)
-      return Promise.resolve(
+    if (!first) return done(result(PutMessageStatus.MESSAGE_ILLEGAL, 'empty batch'));
+    if (this.failed) {
+      return done(
         result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${this.failed.message}`),
       );
+    }
     const res: AppendResult = {
       status: PutMessageStatus.PUT_OK,
       wroteOffset: -1,
@@ -165,40 +175,44 @@ export class CommitLog {
     const inputs: { input: MessageRecordInput; size: RecordSize }[] = [];
     for (const msg of msgs) {
       if (msg.body.length > this.options.maxMessageSize) {
-        return Promise.resolve(
-          result(
-            PutMessageStatus.MESSAGE_ILLEGAL,
-            `body of ${msg.body.length} bytes exceeds maxMessageSize ${this.options.maxMessageSize}`,
-          ),
-        );
+        const remark = `body of ${msg.body.length} bytes exceeds maxMessageSize ${this.options.maxMessageSize}`;
+        return done(result(PutMessageStatus.MESSAGE_ILLEGAL, remark));
       }
       const input = this.toInput(msg, res.storeTimestamp);
       try {
         inputs.push({ input, size: measureMessageRecord(input) });
       } catch (err) {
-        return Promise.resolve(result(PutMessageStatus.MESSAGE_ILLEGAL, (err as Error).message));
+        return done(result(PutMessageStatus.MESSAGE_ILLEGAL, (err as Error).message));
       }
     }
     try {
       inputs.forEach(({ input, size }, i) => this.append(msgs[i] as MessageInner, input, size, res));
     } catch (err) {
       this.fail(err as Error);
-      return Promise.resolve(
+      return done(
         result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${(err as Error).message}`),
       );
     }
-    return new Promise((resolve) => {
-      this.pending.push({
-        endOffset: res.wroteOffset + res.wroteBytes,
-        wait: first.waitStoreMsgOK,
-        results: res,
-        resolve,
-      });
-      if (!this.commitScheduled) {
-        this.commitScheduled = true;
-        setImmediate(() => this.commit());
-      }
+    this.pending.push({
+      endOffset: res.wroteOffset + res.wroteBytes,
+      wait: first.waitStoreMsgOK,
+      results: res,
+      done,
     });
+    if (!this.commitScheduled) {
+      this.commitScheduled = true;
+      // Runs after the current I/O callback, when every request of that read is staged.
+      process.nextTick(() => this.commit());
+    }
+  }
+
+  private offsetsOf(topic: string): number[] {
+    let offsets = this.queueOffsets.get(topic);
+    if (!offsets) {
+      offsets = [];
+      this.queueOffsets.set(topic, offsets);
+    }
+    return offsets;
   }
 
   /** Bytes [offset, offset + size) of one segment, or undefined if they are not stored. */
@@ -255,17 +269,17 @@ export class CommitLog {
     const target = this.reserve(size.total);
     const pos = target === this.staging ? this.stagingLen : 0;
     const offset = file.fileFromOffset + file.wrotePosition + (target === this.staging ? this.stagingLen : 0);
-    const key = `${msg.topic}-${msg.queueId}`;
+    const offsets = this.offsetsOf(msg.topic);
     const txType = msg.sysFlag & MessageSysFlag.TRANSACTION_MASK;
     // Prepared and rolled-back records take no queue offset (CommitLog.DefaultAppendMessageCallback).
     const consumable =
       txType === MessageSysFlag.TRANSACTION_NOT_TYPE || txType === MessageSysFlag.TRANSACTION_COMMIT_TYPE;
-    const queueOffset = consumable ? (this.queueOffsets.get(key) ?? 0) : 0;
+    const queueOffset = consumable ? (offsets[msg.queueId] ?? 0) : 0;
     input.physicalOffset = offset;
     input.queueOffset = queueOffset;
     writeMessageRecord(target, pos, input, size);
     sealRecordCrc(target, pos, size.total);
-    if (consumable) this.queueOffsets.set(key, queueOffset + 1);
+    if (consumable) offsets[msg.queueId] = queueOffset + 1;
     if (target === this.staging) this.stagingLen += size.total;
     else file.append(target, 0, size.total);
     if (res.wroteOffset < 0) {
@@ -273,7 +287,7 @@ export class CommitLog {
       res.queueOffset = queueOffset;
     }
     res.wroteBytes += size.total;
-    res.msgIds.push(createOffsetMsgId(msg.storeHost, offset));
+    res.msgIds.push(this.offsetMsgId(msg.storeHost, offset));
     this.dispatches.push({
       topic: msg.topic,
       queueId: msg.queueId,
@@ -288,6 +302,16 @@ export class CommitLog {
       properties: msg.properties,
     });
     if (target !== this.staging) this.dispatchWritten();
+  }
+
+  /** createOffsetMsgId with the constant host part cached (it is the same for every record here). */
+  private offsetMsgId(storeHost: Buffer, offset: number): string {
+    if (storeHost.length !== 8) return createOffsetMsgId(storeHost, offset);
+    if (this.hostHex === '' || this.hostHexOf !== storeHost) {
+      this.hostHex = storeHost.toString('hex').toUpperCase();
+      this.hostHexOf = storeHost;
+    }
+    return this.hostHex + offset.toString(16).toUpperCase().padStart(16, '0');
   }
 
   /** Room for `n` bytes: the staging buffer, after writing it out if full, or a dedicated buffer for a huge record. */
@@ -324,24 +348,22 @@ export class CommitLog {
     if (batch.length === 0) return;
     if (this.failed) {
       for (const p of batch)
-        p.resolve(
-          result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${this.failed.message}`),
-        );
+        p.done(result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${this.failed.message}`));
       return;
     }
     const gc = this.groupCommit;
     if (!gc) {
-      for (const p of batch) p.resolve(p.results);
+      for (const p of batch) p.done(p.results);
       return;
     }
     const waiting = batch.filter((p) => p.wait);
-    for (const p of batch) if (!p.wait) p.resolve(p.results);
+    for (const p of batch) if (!p.wait) p.done(p.results);
     if (waiting.length === 0) return;
     const end = Math.max(...waiting.map((p) => p.endOffset));
     void gc.waitFlushed(end).then((ok) => {
       for (const p of waiting) {
         if (!ok) p.results.status = PutMessageStatus.FLUSH_DISK_TIMEOUT;
-        p.resolve(p.results);
+        p.done(p.results);
       }
     });
   }

@@ -1,10 +1,12 @@
 import { crc32 } from 'node:zlib';
 
 /*
- * Whole-record CRC, as RocketMQ 5's `enabledAppendPropCRC`: the last property of the record is
- * `__CRC32#` U+0001 <10 ASCII digits, least significant first> U+0002, and the CRC32 (& 0x7FFFFFFF)
- * covers every record byte before that entry. The body CRC alone leaves topic, properties and the
- * offsets unprotected; this lets recovery refuse a record corrupted anywhere.
+ * Whole-record CRC, in the form of RocketMQ 5's `enabledAppendPropCRC`: the last property of the
+ * record is `__CRC32#` U+0001 <10 ASCII digits, least significant first> U+0002. Our CRC32
+ * (& 0x7FFFFFFF) covers every record byte before that entry except the body, which BODYCRC already
+ * covers: together they protect every byte, and the body is checksummed once, not twice (RocketMQ
+ * includes the body). The body CRC alone leaves topic, properties and offsets unprotected; this
+ * lets recovery refuse a record corrupted anywhere.
  */
 export const CRC_PROPERTY_NAME = '__CRC32#';
 /** "__CRC32#" + U+0001 + 10 digits + U+0002. */
@@ -24,7 +26,7 @@ export function withCrcPlaceholder(properties: string): string {
 
 /** Fill the placeholder at the end of the record [pos, pos + size). */
 export function sealRecordCrc(buf: Buffer, pos: number, size: number): void {
-  let crc = crc32(buf.subarray(pos, pos + size - CRC_RESERVED_LEN)) & 0x7fffffff;
+  let crc = recordCrc(buf, pos, size);
   const digits = pos + size - 11;
   for (let i = 0; i < 10; i++) {
     buf[digits + i] = 48 + (crc % 10);
@@ -40,11 +42,27 @@ export function verifyRecordCrc(buf: Buffer, pos: number, size: number): boolean
   const entry = pos + size - CRC_RESERVED_LEN;
   if (size < CRC_RESERVED_LEN || buf[pos + size - 1] !== 2) return undefined;
   if (buf.compare(PREFIX, 0, PREFIX.length, entry, entry + PREFIX.length) !== 0) return undefined;
-  let expected = crc32(buf.subarray(pos, entry)) & 0x7fffffff;
+  let expected = recordCrc(buf, pos, size);
   const digits = pos + size - 11;
   for (let i = 0; i < 10; i++) {
     if (buf[digits + i] !== 48 + (expected % 10)) return false;
     expected = Math.floor(expected / 10);
   }
   return true;
+}
+
+/** Offset of BODYLENGTH in a record, after the IPv4 or IPv6 host fields (see message-record.ts). */
+function bodyLengthPos(buf: Buffer, pos: number): number {
+  const sysFlag = buf.readInt32BE(pos + 36);
+  return pos + 84 + ((sysFlag & 0x10) !== 0 ? 12 : 0) + ((sysFlag & 0x20) !== 0 ? 12 : 0);
+}
+
+/** CRC of [record start, body) and [body end, CRC entry). */
+function recordCrc(buf: Buffer, pos: number, size: number): number {
+  const lenPos = bodyLengthPos(buf, pos);
+  const bodyEnd = lenPos + 4 + buf.readInt32BE(lenPos);
+  const entry = pos + size - CRC_RESERVED_LEN;
+  if (bodyEnd < lenPos + 4 || bodyEnd > entry) return -1;
+  const head = crc32(buf.subarray(pos, lenPos + 4));
+  return crc32(buf.subarray(bodyEnd, entry), head) & 0x7fffffff;
 }

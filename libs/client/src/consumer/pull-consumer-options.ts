@@ -45,7 +45,8 @@ export function resolvePullConsumerOptions(input: PullConsumerOptions): PullCons
     ),
     client: resolveClientConfig(o, {
       component: 'pull-consumer',
-      serializeType: 'ROCKETMQ',
+      // JSON.parse and JSON.stringify are native: cheaper in Node than the binary header's per-field codec.
+      serializeType: 'JSON',
       requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
     }),
   };

@@ -29,7 +29,7 @@ describe('producer options', () => {
     });
     expect(c.client).toMatchObject({
       namesrvAddrs: ['127.0.0.1:9876'],
-      serializeType: SerializeType.ROCKETMQ,
+      serializeType: SerializeType.JSON,
       requestTimeoutMs: 3000,
       pollNameServerIntervalMs: 30_000,
     });

@@ -91,7 +91,8 @@ export function resolveProducerOptions(input: ProducerOptions): ProducerConfig {
     ),
     client: resolveClientConfig(o, {
       component: 'producer',
-      serializeType: 'ROCKETMQ',
+      // JSON.parse and JSON.stringify are native: cheaper in Node than the binary header's per-field codec.
+      serializeType: 'JSON',
       requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
     }),
   };

@@ -52,7 +52,7 @@ describe('Producer.send', () => {
     const p = await producer(c);
     const r = await p.send({ topic: c.topic, body: 'hello', tags: 'TagA', keys: ['k1', 'k2'] });
     const [req] = sends(c);
-    expect(req?.serializeType).toBe(SerializeType.ROCKETMQ);
+    expect(req?.serializeType).toBe(SerializeType.JSON);
     const h = SendMessageRequestHeaderV2.decode(req?.extFields);
     expect(h).toMatchObject({
       producerGroup: 'PG',

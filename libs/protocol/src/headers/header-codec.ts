@@ -36,8 +36,18 @@ export interface HeaderCodec<T> {
   encode(header: T): Record<string, string>;
 }
 
-// Java's Integer.parseInt / Long.parseLong accept an optional sign and decimal digits only.
-const INTEGER_TEXT = /^[+-]?\d+$/;
+/** Java's Integer.parseInt / Long.parseLong accept an optional sign and decimal digits only. */
+function isIntegerText(s: string): boolean {
+  const len = s.length;
+  let i = 0;
+  if (len > 0 && (s.charCodeAt(0) === 43 || s.charCodeAt(0) === 45)) i = 1;
+  if (i === len) return false;
+  for (; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 
@@ -87,7 +97,7 @@ function parseValue(header: string, field: string, type: FieldType, raw: string)
       return raw.length === 4 && raw.toLowerCase() === 'true';
     case 'int':
     case 'long': {
-      if (!INTEGER_TEXT.test(raw)) throw new HeaderFieldError(header, field, raw);
+      if (!isIntegerText(raw)) throw new HeaderFieldError(header, field, raw);
       const n = Number(raw);
       if (type === 'int' ? n < INT_MIN || n > INT_MAX : !Number.isSafeInteger(n)) {
         throw new HeaderFieldError(header, field, raw);

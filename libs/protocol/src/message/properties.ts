@@ -54,3 +54,32 @@ export function findProperty(s: string, name: string): string | undefined {
     from = at + 1;
   }
 }
+
+/** The properties a broker needs from every sent message. */
+export interface SendProperties {
+  tags?: string;
+  keys?: string;
+  uniqKey?: string;
+  wait?: string;
+}
+
+/** TAGS, KEYS, UNIQ_KEY and WAIT in one pass, with decodeProperties' rules (the send hot path). */
+export function scanSendProperties(s: string): SendProperties {
+  const out: SendProperties = {};
+  const len = s.length;
+  let index = 0;
+  while (index < len) {
+    let next = s.indexOf(PROPERTY_SEPARATOR, index);
+    if (next < 0) next = len;
+    const kv = s.indexOf(NAME_VALUE_SEPARATOR, index);
+    if (next - index >= 3 && kv > index && kv < next - 1) {
+      const nameLen = kv - index;
+      if (nameLen === 4 && s.startsWith('TAGS', index)) out.tags = s.substring(kv + 1, next);
+      else if (nameLen === 4 && s.startsWith('KEYS', index)) out.keys = s.substring(kv + 1, next);
+      else if (nameLen === 4 && s.startsWith('WAIT', index)) out.wait = s.substring(kv + 1, next);
+      else if (nameLen === 8 && s.startsWith('UNIQ_KEY', index)) out.uniqKey = s.substring(kv + 1, next);
+    }
+    index = next + 1;
+  }
+  return out;
+}

@@ -9,7 +9,7 @@ import type { RemotingCommand } from './command';
 export function encodeJsonHeader(cmd: RemotingCommand): string {
   let s = `{"code":${cmd.code}`;
   if (cmd.extFields !== undefined) s += `,"extFields":${JSON.stringify(cmd.extFields)}`;
-  s += `,"flag":${cmd.flag},"language":${JSON.stringify(cmd.language)},"opaque":${cmd.opaque}`;
+  s += `,"flag":${cmd.flag},"language":${cmd.language === 'JAVA' ? '"JAVA"' : JSON.stringify(cmd.language)},"opaque":${cmd.opaque}`;
   if (cmd.remark !== undefined && cmd.remark !== null) s += `,"remark":${JSON.stringify(cmd.remark)}`;
   return s + `,"serializeTypeCurrentRPC":"JSON","version":${cmd.version}}`;
 }
@@ -62,8 +62,18 @@ function coerceExtFields(v: unknown): Record<string, string> | undefined {
   if (typeof v !== 'object' || Array.isArray(v)) {
     throw new ProtocolError('header extFields is not an object', 'HEADER_INVALID_JSON');
   }
+  const ext = v as Record<string, unknown>;
+  // Java peers send only strings: then the parsed object is used as is, without a copy.
+  let allStrings = true;
+  for (const k in ext) {
+    if (typeof ext[k] !== 'string') {
+      allStrings = false;
+      break;
+    }
+  }
+  if (allStrings) return ext as Record<string, string>;
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+  for (const [k, val] of Object.entries(ext)) {
     if (typeof val === 'string') out[k] = val;
     else if (typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
     else if (val !== null && val !== undefined) out[k] = JSON.stringify(val);

@@ -1,0 +1,102 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Admin, Producer, PullConsumer, silentLogger, type Message } from '@rocketts/client';
+import { startBroker, startNamesrv, type ProcHandle } from '@rocketts/broker';
+import type { MessageQueue } from '@rocketts/protocol';
+import { IN_FLIGHT, MESSAGE_SIZE, progress, result, windowed, type ScenarioResult } from './measure';
+
+export interface RocketOptions {
+  messages: number;
+  flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH';
+  batchSize: number;
+  queues: number;
+}
+
+/**
+ * Our broker as a separate process started through the CLI (as users run it), our client in this
+ * process: produce single messages, produce batches, then drain the backlog with pull consumers.
+ */
+export async function rocketScenarios(o: RocketOptions): Promise<ScenarioResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'rocketts-bench-'));
+  let ns: ProcHandle | undefined;
+  let broker: ProcHandle | undefined;
+  const out: ScenarioResult[] = [];
+  const flush = o.flushDiskType === 'SYNC_FLUSH' ? 'SYNC_FLUSH' : 'ASYNC_FLUSH';
+  try {
+    ns = await startNamesrv(dir);
+    broker = await startBroker({
+      namesrv: ns.addr,
+      storeDir: join(dir, 'broker'),
+      flushDiskType: o.flushDiskType,
+      conf: { mappedFileSizeCommitLog: 1024 * 1024 * 1024 },
+    });
+    const admin = new Admin({ namesrvAddr: ns.addr, logger: silentLogger });
+    await admin.start();
+    const single = `BenchSingle_${process.pid}`;
+    const batched = `BenchBatch_${process.pid}`;
+    for (const topic of [single, batched]) {
+      await admin.createTopic({ topic, clusterName: 'TestCluster', readQueueNums: o.queues, writeQueueNums: o.queues });
+    }
+    await admin.shutdown();
+
+    const producer = new Producer({ namesrvAddr: ns.addr, producerGroup: `bench_${process.pid}`, logger: silentLogger });
+    await producer.start();
+    const body = Buffer.alloc(MESSAGE_SIZE, 0x61);
+    await producer.send({ topic: single, body });
+
+    let done = 0;
+    let stop = progress(`rocketts produce ${flush}`, o.messages, () => done);
+    let t0 = process.hrtime.bigint();
+    await windowed(o.messages, IN_FLIGHT, async () => {
+      await producer.send({ topic: single, body });
+      done++;
+    });
+    stop();
+    out.push(result(`produce, ${flush}`, 'rocketts', o.messages, t0, `${IN_FLIGHT} in flight`));
+
+    const batches = Math.floor(o.messages / o.batchSize);
+    const batch: Message[] = Array.from({ length: o.batchSize }, () => ({ topic: batched, body }));
+    const batchesInFlight = Math.max(1, Math.floor(IN_FLIGHT / o.batchSize));
+    done = 0;
+    stop = progress(`rocketts produce batch ${flush}`, batches * o.batchSize, () => done);
+    t0 = process.hrtime.bigint();
+    await windowed(batches, batchesInFlight, async () => {
+      await producer.sendBatch(batch);
+      done += o.batchSize;
+    });
+    stop();
+    out.push(result(`produce, batches of ${o.batchSize}, ${flush}`, 'rocketts', batches * o.batchSize, t0, `${batchesInFlight} batches (${IN_FLIGHT} messages) in flight`));
+    await producer.shutdown();
+
+    out.push(await drain(ns.addr, single, o.messages + 1, flush));
+    return out;
+  } finally {
+    await broker?.stop();
+    await ns?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Pull every queue of `topic` from offset 0 to its end, one pull in flight per queue. */
+async function drain(namesrvAddr: string, topic: string, expected: number, flush: string): Promise<ScenarioResult> {
+  const consumer = new PullConsumer({ namesrvAddr, consumerGroup: `bench_c_${process.pid}`, logger: silentLogger });
+  await consumer.start();
+  const queues = await consumer.fetchSubscribeMessageQueues(topic);
+  let got = 0;
+  const stop = progress(`rocketts consume ${flush}`, expected, () => got);
+  const t0 = process.hrtime.bigint();
+  const one = async (mq: MessageQueue): Promise<void> => {
+    let offset = 0;
+    for (;;) {
+      const r = await consumer.pull(mq, { offset, maxNums: 32 });
+      got += r.messages.length;
+      if (r.status !== 'FOUND') return;
+      offset = r.nextBeginOffset;
+    }
+  };
+  await Promise.all(queues.map(one));
+  stop();
+  await consumer.shutdown();
+  return result(`consume from backlog (${flush} store)`, 'rocketts', got, t0, `pull, 32 per request, ${queues.length} queues`);
+}

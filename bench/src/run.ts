@@ -1,0 +1,69 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { ScenarioResult } from './measure';
+import { natsScenarios } from './peers/nats';
+import { rabbitmqScenarios } from './peers/rabbitmq';
+import { rocketScenarios } from './rocketts';
+
+/**
+ * `npm run bench [-- --messages N --only rocketts,rabbitmq,nats]`: every scenario in one run on one
+ * machine, then a table with ratios against RabbitMQ and NATS, written to bench/results/latest.md.
+ */
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const opt = (name: string, dflt: string): string => {
+    const i = args.indexOf(`--${name}`);
+    return i >= 0 && args[i + 1] ? (args[i + 1] as string) : dflt;
+  };
+  const messages = Number(opt('messages', '200000'));
+  const only = new Set(opt('only', 'rocketts,rabbitmq,nats').split(','));
+  const results: ScenarioResult[] = [];
+  const step = async (name: string, fn: () => Promise<ScenarioResult[]>): Promise<void> => {
+    process.stderr.write(`\n== ${name}\n`);
+    try {
+      results.push(...(await fn()));
+    } catch (err) {
+      process.stderr.write(`   ${name} failed: ${(err as Error).message}\n`);
+    }
+  };
+  if (only.has('rocketts')) {
+    await step('RocketTS, ASYNC_FLUSH', () => rocketScenarios({ messages, flushDiskType: 'ASYNC_FLUSH', batchSize: 64, queues: 8 }));
+    await step('RocketTS, SYNC_FLUSH', () => rocketScenarios({ messages, flushDiskType: 'SYNC_FLUSH', batchSize: 64, queues: 8 }));
+  }
+  if (only.has('rabbitmq')) await step('RabbitMQ', () => rabbitmqScenarios(messages));
+  if (only.has('nats')) await step('NATS JetStream', () => natsScenarios(messages));
+
+  const md = report(results, messages, process.argv.slice(2).join(' '));
+  process.stdout.write(`\n${md}\n`);
+  const dir = join(__dirname, '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.md'), md);
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2));
+}
+
+function report(results: ScenarioResult[], messages: number, argv: string): string {
+  const peer = (system: string, kind: 'produce' | 'consume'): ScenarioResult | undefined =>
+    results.find((r) => r.system === system && r.name.startsWith(kind));
+  const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+  const ratio = (r: ScenarioResult, p: ScenarioResult | undefined): string => (p ? `${(r.msgPerSec / p.msgPerSec).toFixed(2)}×` : 'n/a');
+  const lines = [
+    `Command: \`npm run bench${argv ? ` -- ${argv}` : ''}\` — ${messages.toLocaleString('en-US')} messages of 1 KiB per scenario,`,
+    `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    '| System | Scenario | msg/s | MiB/s | vs RabbitMQ | vs NATS | Notes |',
+    '|---|---|---:|---:|---:|---:|---|',
+  ];
+  for (const r of results) {
+    const kind = r.name.startsWith('consume') ? 'consume' : 'produce';
+    const vsR = r.system === 'rocketts' ? ratio(r, peer('rabbitmq', kind)) : '';
+    const vsN = r.system === 'rocketts' ? ratio(r, peer('nats', kind)) : '';
+    lines.push(`| ${r.system} | ${r.name} | ${fmt(r.msgPerSec)} | ${r.mibPerSec.toFixed(1)} | ${vsR} | ${vsN} | ${r.note ?? ''} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});
