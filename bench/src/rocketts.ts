@@ -36,11 +36,20 @@ export async function rocketScenarios(o: RocketOptions): Promise<ScenarioResult[
     const single = `BenchSingle_${process.pid}`;
     const batched = `BenchBatch_${process.pid}`;
     for (const topic of [single, batched]) {
-      await admin.createTopic({ topic, clusterName: 'TestCluster', readQueueNums: o.queues, writeQueueNums: o.queues });
+      await admin.createTopic({
+        topic,
+        clusterName: 'TestCluster',
+        readQueueNums: o.queues,
+        writeQueueNums: o.queues,
+      });
     }
     await admin.shutdown();
 
-    const producer = new Producer({ namesrvAddr: ns.addr, producerGroup: `bench_${process.pid}`, logger: silentLogger });
+    const producer = new Producer({
+      namesrvAddr: ns.addr,
+      producerGroup: `bench_${process.pid}`,
+      logger: silentLogger,
+    });
     await producer.start();
     const body = Buffer.alloc(MESSAGE_SIZE, 0x61);
     await producer.send({ topic: single, body });
@@ -66,7 +75,15 @@ export async function rocketScenarios(o: RocketOptions): Promise<ScenarioResult[
       done += o.batchSize;
     });
     stop();
-    out.push(result(`produce, batches of ${o.batchSize}, ${flush}`, 'rocketts', batches * o.batchSize, t0, `${batchesInFlight} batches (${IN_FLIGHT} messages) in flight`));
+    out.push(
+      result(
+        `produce, batches of ${o.batchSize}, ${flush}`,
+        'rocketts',
+        batches * o.batchSize,
+        t0,
+        `${batchesInFlight} batches (${IN_FLIGHT} messages) in flight`,
+      ),
+    );
     await producer.shutdown();
 
     out.push(await drain(ns.addr, single, o.messages + 1, flush));
@@ -79,8 +96,17 @@ export async function rocketScenarios(o: RocketOptions): Promise<ScenarioResult[
 }
 
 /** Pull every queue of `topic` from offset 0 to its end, one pull in flight per queue. */
-async function drain(namesrvAddr: string, topic: string, expected: number, flush: string): Promise<ScenarioResult> {
-  const consumer = new PullConsumer({ namesrvAddr, consumerGroup: `bench_c_${process.pid}`, logger: silentLogger });
+async function drain(
+  namesrvAddr: string,
+  topic: string,
+  expected: number,
+  flush: string,
+): Promise<ScenarioResult> {
+  const consumer = new PullConsumer({
+    namesrvAddr,
+    consumerGroup: `bench_c_${process.pid}`,
+    logger: silentLogger,
+  });
   await consumer.start();
   const queues = await consumer.fetchSubscribeMessageQueues(topic);
   let got = 0;
@@ -98,5 +124,11 @@ async function drain(namesrvAddr: string, topic: string, expected: number, flush
   await Promise.all(queues.map(one));
   stop();
   await consumer.shutdown();
-  return result(`consume from backlog (${flush} store)`, 'rocketts', got, t0, `pull, 32 per request, ${queues.length} queues`);
+  return result(
+    `consume from backlog (${flush} store)`,
+    'rocketts',
+    got,
+    t0,
+    `pull, 32 per request, ${queues.length} queues`,
+  );
 }

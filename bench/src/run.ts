@@ -28,8 +28,12 @@ async function main(): Promise<void> {
     }
   };
   if (only.has('rocketts')) {
-    await step('RocketTS, ASYNC_FLUSH', () => rocketScenarios({ messages, flushDiskType: 'ASYNC_FLUSH', batchSize: 64, queues: 8 }));
-    await step('RocketTS, SYNC_FLUSH', () => rocketScenarios({ messages, flushDiskType: 'SYNC_FLUSH', batchSize: 64, queues: 8 }));
+    await step('RocketTS, ASYNC_FLUSH', () =>
+      rocketScenarios({ messages, flushDiskType: 'ASYNC_FLUSH', batchSize: 64, queues: 8 }),
+    );
+    await step('RocketTS, SYNC_FLUSH', () =>
+      rocketScenarios({ messages, flushDiskType: 'SYNC_FLUSH', batchSize: 64, queues: 8 }),
+    );
   }
   if (only.has('rabbitmq')) await step('RabbitMQ', () => rabbitmqScenarios(messages));
   if (only.has('nats')) await step('NATS JetStream', () => natsScenarios(messages));
@@ -46,7 +50,8 @@ function report(results: ScenarioResult[], messages: number, argv: string): stri
   const peer = (system: string, kind: 'produce' | 'consume'): ScenarioResult | undefined =>
     results.find((r) => r.system === system && r.name.startsWith(kind));
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-  const ratio = (r: ScenarioResult, p: ScenarioResult | undefined): string => (p ? `${(r.msgPerSec / p.msgPerSec).toFixed(2)}×` : 'n/a');
+  const ratio = (r: ScenarioResult, p: ScenarioResult | undefined): string =>
+    p ? `${(r.msgPerSec / p.msgPerSec).toFixed(2)}×` : 'n/a';
   const lines = [
     `Command: \`npm run bench${argv ? ` -- ${argv}` : ''}\` — ${messages.toLocaleString('en-US')} messages of 1 KiB per scenario,`,
     `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
@@ -58,7 +63,9 @@ function report(results: ScenarioResult[], messages: number, argv: string): stri
     const kind = r.name.startsWith('consume') ? 'consume' : 'produce';
     const vsR = r.system === 'rocketts' ? ratio(r, peer('rabbitmq', kind)) : '';
     const vsN = r.system === 'rocketts' ? ratio(r, peer('nats', kind)) : '';
-    lines.push(`| ${r.system} | ${r.name} | ${fmt(r.msgPerSec)} | ${r.mibPerSec.toFixed(1)} | ${vsR} | ${vsN} | ${r.note ?? ''} |`);
+    lines.push(
+      `| ${r.system} | ${r.name} | ${fmt(r.msgPerSec)} | ${r.mibPerSec.toFixed(1)} | ${vsR} | ${vsN} | ${r.note ?? ''} |`,
+    );
   }
   return lines.join('\n') + '\n';
 }
