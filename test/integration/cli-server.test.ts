@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CLI, startBroker, startNamesrv } from '../helpers/cluster';
+import { CLI, startBroker, startCli, startNamesrv, type ProcHandle } from '../helpers/cluster';
 import { tmpStoreDir } from '../helpers/tmp';
 
 const run = promisify(execFile);
@@ -72,6 +72,44 @@ describe('rocketts namesrv / broker commands', () => {
       expect(existsSync(join(storeDir, 'abort'))).toBe(false);
       expect(existsSync(join(storeDir, 'checkpoint'))).toBe(true);
       expect(await ns.stop()).toBe(0);
+    } finally {
+      d.cleanup();
+    }
+  });
+
+  it('serves /health and /metrics on the broker and the name server', async () => {
+    const d = tmpStoreDir();
+    try {
+      const ns = await startCli([
+        'namesrv',
+        '--port',
+        '0',
+        '--bindAddress=127.0.0.1',
+        `--kvConfigPath=${join(d.dir, 'kv.json')}`,
+        '--metricsPort=0',
+      ]);
+      const broker = await startBroker({
+        namesrv: ns.addr,
+        storeDir: join(d.dir, 'b'),
+        conf: { metricsPort: 0 },
+      });
+      try {
+        const port = (h: ProcHandle): number => Number(/metrics on port (\d+)/.exec(h.output())?.[1]);
+        const health = await fetch(`http://127.0.0.1:${port(broker)}/health`);
+        expect(health.status).toBe(200);
+        expect(await health.json()).toMatchObject({ status: 'UP', broker: 'broker-a', writable: true });
+        const metrics = await (await fetch(`http://127.0.0.1:${port(broker)}/metrics`)).text();
+        expect(metrics).toMatch(/^# TYPE rocketts_broker_messages_put_total counter$/m);
+        expect(metrics).toMatch(
+          /^rocketts_broker_connections\{broker="broker-a",cluster="TestCluster"\} \d+$/m,
+        );
+        const nsMetrics = await (await fetch(`http://127.0.0.1:${port(ns)}/metrics`)).text();
+        expect(nsMetrics).toMatch(/^rocketts_namesrv_brokers 1$/m);
+        expect((await fetch(`http://127.0.0.1:${port(ns)}/nope`)).status).toBe(404);
+      } finally {
+        await broker.stop();
+        await ns.stop();
+      }
     } finally {
       d.cleanup();
     }

@@ -8,6 +8,7 @@ Usage:
   rocketts namesrv [-c namesrv.conf] [--port 9876] [--key=value …]
   rocketts broker  -c broker.conf [-n "host:port;host:port"] [--key=value …]
   rocketts admin   <command> [options]        (rocketts admin help lists commands)
+  rocketts demo    [--once] [--dir .rocketts-demo]   embedded name server + broker and an order-event round trip
   rocketts version
 
 Config files use RocketMQ's property names (broker.conf). A bad value refuses to start and
@@ -25,6 +26,11 @@ export async function main(argv: string[]): Promise<void> {
       case 'broker':
         await brokerCommand(parseArgs(rest));
         return;
+      case 'demo': {
+        const { demoCommand } = await import('./demo-command');
+        await demoCommand(parseArgs(rest));
+        return;
+      }
       case 'admin': {
         const { adminCommand } = await import('./admin-commands');
         process.exitCode = await adminCommand(rest);

@@ -78,7 +78,9 @@ export async function namesrvCommand(args: ParsedArgs): Promise<void> {
   const ns = new NamesrvController(config, { logger });
   const info = await ns.start();
   signals.ready(() => ns.shutdown());
-  process.stdout.write(`The Name Server boot success. serializeType=JSON port=${info.port}\n`);
+  process.stdout.write(
+    `The Name Server boot success. serializeType=JSON port=${info.port}${info.metricsPort === undefined ? '' : `, metrics on port ${info.metricsPort}`}\n`,
+  );
 }
 
 export async function brokerCommand(args: ParsedArgs): Promise<void> {
@@ -97,7 +99,7 @@ export async function brokerCommand(args: ParsedArgs): Promise<void> {
   const info = await broker.start();
   signals.ready(() => broker.shutdown());
   process.stdout.write(
-    `The broker[${config.broker.brokerName}, ${info.addr}] boot success. serializeType=JSON and name server is ${config.broker.namesrvAddr || 'none'}\n`,
+    `The broker[${config.broker.brokerName}, ${info.addr}] boot success. serializeType=JSON and name server is ${config.broker.namesrvAddr || 'none'}${info.metricsPort === undefined ? '' : `, metrics on port ${info.metricsPort}`}\n`,
   );
 }
 
