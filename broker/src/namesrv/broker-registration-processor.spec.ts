@@ -1,4 +1,4 @@
-import { silentLogger, type RemotingChannel } from '@rocketts/client';
+import { silentLogger } from '@rocketts/client';
 import {
   bodyCrc,
   createRequest,
@@ -15,22 +15,13 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MemoryChannel } from '../../../test/fakes/memory-channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BrokerRegistrationProcessor } from './broker-registration-processor';
 import { KvConfigManager, NAMESPACE_ORDER_TOPIC_CONFIG } from './kv-config-manager';
 import { RouteInfoManager } from './route-info-manager';
 
-/** In-memory RemotingChannel: the processor only keeps it as the broker's identity. */
-const channel: RemotingChannel = {
-  id: 1,
-  remoteAddress: '127.0.0.1:50000',
-  send: () => undefined,
-  request: () => Promise.reject(new Error('not used')),
-  sendOneway: () => undefined,
-  isActive: () => true,
-  close: () => undefined,
-  onClose: () => undefined,
-};
+const channel = new MemoryChannel();
 
 const DV: DataVersion = { timestamp: 1_700_000_000_000, counter: 7, stateVersion: 0 };
 

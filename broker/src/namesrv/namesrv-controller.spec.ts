@@ -1,27 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, type RemotingChannel } from '@rocketts/client';
+import { createLogger } from '@rocketts/client';
+import { MemoryChannel } from '../../../test/fakes/memory-channel';
 import { StateError, topicConfig } from '@rocketts/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NamesrvController } from './namesrv-controller';
 import { resolveNamesrvConfig } from './namesrv-config';
 
-/** In-memory RemotingChannel standing for a broker's connection. */
-function stubChannel(): RemotingChannel & { closed: boolean } {
-  const ch = {
-    id: 1,
-    remoteAddress: '127.0.0.1:50000',
-    closed: false,
-    send: () => undefined,
-    request: () => Promise.reject(new Error('not used')),
-    sendOneway: () => undefined,
-    isActive: () => !ch.closed,
-    close: () => void (ch.closed = true),
-    onClose: () => undefined,
-  };
-  return ch;
-}
+const stubChannel = (): MemoryChannel => new MemoryChannel();
 
 describe('NamesrvController', () => {
   let dir: string;
@@ -83,7 +70,7 @@ describe('NamesrvController', () => {
     expect(controller.stats()).toMatchObject({ brokers: 1, topics: 1 });
     clock.now += 120_001;
     await expect.poll(() => controller.stats().brokers, { timeout: 2000 }).toBe(0);
-    expect(channel.closed).toBe(true);
+    expect(channel.isActive() === false).toBe(true);
     expect(lines.map((l) => JSON.parse(l) as { msg: string; brokerAddr?: string })).toContainEqual(
       expect.objectContaining({ msg: 'broker expired', brokerAddr: '127.0.0.1:10911' }),
     );

@@ -1,6 +1,6 @@
-import type { RemotingChannel } from '@rocketts/client';
 import { Perm, topicConfig, type DataVersion, type TopicConfig } from '@rocketts/protocol';
 import { describe, expect, it } from 'vitest';
+import { MemoryChannel } from '../../../test/fakes/memory-channel';
 import { RouteInfoManager, type BrokerRegistration } from './route-info-manager';
 
 const EXPIRY_MS = 120_000;
@@ -8,30 +8,7 @@ const A_MASTER = '10.0.0.1:10911';
 const A_SLAVE = '10.0.0.2:10911';
 const B_MASTER = '10.0.0.3:10911';
 
-interface StubChannel extends RemotingChannel {
-  closedWith?: string;
-}
-
-let nextChannelId = 1;
-/** In-memory RemotingChannel: only identity, close and onClose matter to the name server. */
-function stubChannel(remoteAddress = '127.0.0.1:50000'): StubChannel {
-  const listeners: ((reason: string) => void)[] = [];
-  const ch: StubChannel = {
-    id: nextChannelId++,
-    remoteAddress,
-    send: () => undefined,
-    request: () => Promise.reject(new Error('not used')),
-    sendOneway: () => undefined,
-    isActive: () => ch.closedWith === undefined,
-    close(reason = 'closed') {
-      if (ch.closedWith !== undefined) return;
-      ch.closedWith = reason;
-      for (const l of listeners.splice(0)) l(reason);
-    },
-    onClose: (l) => void listeners.push(l),
-  };
-  return ch;
-}
+const stubChannel = (remoteAddress?: string): MemoryChannel => new MemoryChannel(remoteAddress);
 
 function version(counter: number): DataVersion {
   return { timestamp: 1_700_000_000_000, counter, stateVersion: 0 };
@@ -153,7 +130,7 @@ describe('RouteInfoManager liveness', () => {
     expect(removed).toEqual([
       { brokerAddr: A_MASTER, brokerName: 'broker-a', brokerNameRemoved: true, topicsRemoved: ['TopicTest'] },
     ]);
-    expect(channel.closedWith).toBe('broker registration expired');
+    expect(channel.closedReason).toBe('broker registration expired');
     expect(rim.pickupTopicRouteData('TopicTest')).toBeUndefined();
     expect(rim.counts()).toEqual({ clusters: 0, brokerNames: 0, brokers: 0, topics: 0 });
   });
@@ -183,7 +160,7 @@ describe('RouteInfoManager liveness', () => {
       { brokerAddr: A_MASTER, brokerName: 'broker-a', brokerNameRemoved: false, topicsRemoved: [] },
     ]);
     // The slave still registers on that connection, so it stays open.
-    expect(shared.closedWith).toBeUndefined();
+    expect(shared.closedReason).toBeUndefined();
     expect(rim.pickupTopicRouteData('TopicTest')?.brokerDatas[0]?.brokerAddrs).toEqual(
       new Map([[1, A_SLAVE]]),
     );

@@ -1,4 +1,3 @@
-import type { RemotingChannel } from '@rocketts/client';
 import {
   createRequest,
   decodeTopicList,
@@ -11,6 +10,7 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MemoryChannel } from '../../../test/fakes/memory-channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NAMESRV_SCHEMA } from '../config/broker-config';
 import { resolveSchema } from '../config/config-schema';
@@ -19,17 +19,7 @@ import { NamesrvRuntimeConfig } from './namesrv-config';
 import { RouteInfoManager } from './route-info-manager';
 import { RouteQueryProcessor } from './route-query-processor';
 
-/** In-memory RemotingChannel: the route tables only keep it as the broker's identity. */
-const channel: RemotingChannel = {
-  id: 1,
-  remoteAddress: '127.0.0.1:50000',
-  send: () => undefined,
-  request: () => Promise.reject(new Error('not used')),
-  sendOneway: () => undefined,
-  isActive: () => true,
-  close: () => undefined,
-  onClose: () => undefined,
-};
+const channel = new MemoryChannel();
 
 /** Exactly what a 4.9.x name server answers ali-ons (version 121): §6.1 minus 5.x's enableActingMaster. */
 const OLD_CLIENT_ROUTE =

@@ -1,22 +1,13 @@
-import { silentLogger, type RemotingChannel } from '@rocketts/client';
+import { silentLogger } from '@rocketts/client';
 import { createRequest, Perm, RequestCode, ResponseCode, topicConfig } from '@rocketts/protocol';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryChannel } from '../../../test/fakes/memory-channel';
 import { parseProperties } from '../config/properties-file';
 import { NamesrvRuntimeConfig, resolveNamesrvConfig } from './namesrv-config';
 import { RouteInfoManager } from './route-info-manager';
 import { TopicAdminProcessor } from './topic-admin-processor';
 
-/** In-memory RemotingChannel: only its remoteAddress is read (for logs). */
-const channel: RemotingChannel = {
-  id: 1,
-  remoteAddress: '127.0.0.1:50000',
-  send: () => undefined,
-  request: () => Promise.reject(new Error('not used')),
-  sendOneway: () => undefined,
-  isActive: () => true,
-  close: () => undefined,
-  onClose: () => undefined,
-};
+const channel = new MemoryChannel();
 
 describe('TopicAdminProcessor', () => {
   let routes: RouteInfoManager;

@@ -1,43 +1,26 @@
-import { InvalidArgumentError, MAX_PROPERTIES_BYTES, SystemTopic } from '@rocketts/protocol';
+import {
+  InvalidArgumentError,
+  MAX_PROPERTIES_BYTES,
+  NOT_ALLOWED_SEND_TOPICS,
+  SystemTopic,
+  topicNameProblem,
+} from '@rocketts/protocol';
 import type { Message } from './message';
 
-/** Topic names the broker accepts (TopicValidator.VALID_PATTERN_STR). */
-export const VALID_TOPIC_PATTERN = /^[%|a-zA-Z0-9_-]+$/;
-export const TOPIC_MAX_LENGTH = 127; // characters, TopicValidator.TOPIC_MAX_LENGTH
-
-/** Topics producers may not send to (TopicValidator.NOT_ALLOWED_SEND_TOPIC_SET plus the auto-create key). */
-const NOT_ALLOWED_SEND_TOPICS: ReadonlySet<string> = new Set([
-  SystemTopic.AUTO_CREATE,
-  SystemTopic.SCHEDULE,
-  SystemTopic.TRANS_HALF,
-  SystemTopic.TRANS_OP_HALF,
-  SystemTopic.TRANS_CHECK_MAX_TIME,
-  SystemTopic.SELF_TEST,
-  SystemTopic.OFFSET_MOVED_EVENT,
-]);
+/** Producers may not send to the auto-create template either (DefaultMQProducer.sendKernelImpl). */
+const NOT_ALLOWED_SEND: ReadonlySet<string> = new Set([...NOT_ALLOWED_SEND_TOPICS, SystemTopic.AUTO_CREATE]);
 
 /** Validators.checkTopic: non-blank, `^[%|a-zA-Z0-9_-]+$`, at most 127 characters. */
 export function checkTopic(topic: unknown, key = 'topic'): string {
-  if (typeof topic !== 'string' || topic.trim().length === 0)
-    throw new InvalidArgumentError(key, 'topic is blank');
-  if (topic.length > TOPIC_MAX_LENGTH) {
-    throw new InvalidArgumentError(
-      key,
-      `topic '${topic.slice(0, 20)}…' is longer than ${TOPIC_MAX_LENGTH} characters`,
-    );
-  }
-  if (!VALID_TOPIC_PATTERN.test(topic)) {
-    throw new InvalidArgumentError(
-      key,
-      `topic '${topic}' contains characters outside ${VALID_TOPIC_PATTERN.source}`,
-    );
-  }
+  if (typeof topic !== 'string') throw new InvalidArgumentError(key, 'topic is blank');
+  const problem = topicNameProblem(topic);
+  if (problem) throw new InvalidArgumentError(key, problem);
   return topic;
 }
 
 export function checkSendTopic(topic: unknown): string {
   const t = checkTopic(topic);
-  if (NOT_ALLOWED_SEND_TOPICS.has(t))
+  if (NOT_ALLOWED_SEND.has(t))
     throw new InvalidArgumentError('topic', `sending to system topic '${t}' is not allowed`);
   return t;
 }

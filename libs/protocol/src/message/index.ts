@@ -8,3 +8,4 @@ export * from './message-record';
 export * from './compression';
 export * from './batch-body';
 export * from './message-id';
+export * from './topic-rules';
