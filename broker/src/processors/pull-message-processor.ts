@@ -132,15 +132,8 @@ export class PullMessageProcessor implements RequestProcessor {
       return null;
     }
     this.commitOffsets(h, firstTime, result.nextBeginOffset);
-    let body: Buffer | undefined;
-    if (code === ResponseCode.SUCCESS) {
-      body =
-        result.messages.length === 1
-          ? result.messages[0]
-          : Buffer.concat(result.messages, result.bufferTotalSize);
-      ctx.stats.recordGet(result.messages.length, result.bufferTotalSize);
-    }
-    return createResponse(
+    if (code === ResponseCode.SUCCESS) ctx.stats.recordGet(result.messages.length, result.bufferTotalSize);
+    const resp = createResponse(
       cmd,
       code,
       result.status,
@@ -150,8 +143,10 @@ export class PullMessageProcessor implements RequestProcessor {
         minOffset: result.minOffset,
         maxOffset: result.maxOffset,
       }),
-      body,
     );
+    // Records go out as the zero-copy slices the store returned, joined only by writev.
+    if (code === ResponseCode.SUCCESS) resp.bodyParts = result.messages;
+    return resp;
   }
 
   /** The request's own subscription (SUBSCRIPTION bit) or the one its group registered by heartbeat. */

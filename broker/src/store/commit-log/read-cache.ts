@@ -1,7 +1,7 @@
 import type { MappedFileQueue } from '../mapped-file/mapped-file-queue';
 
 /** Cache granularity: consumers of different queues walk the same region, so they share blocks. */
-export const READ_BLOCK_SIZE = 1024 * 1024; // 1 MiB
+export const READ_BLOCK_SIZE = 4 * 1024 * 1024; // 4 MiB
 
 interface Block {
   buf: Buffer;

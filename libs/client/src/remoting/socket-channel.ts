@@ -43,6 +43,8 @@ interface Pending {
 
 /** Writes of one tick are joined: up to this many bytes are copied into one buffer, beyond it writev. */
 const COALESCE_LIMIT = 256 * 1024; // 256 KiB
+/** Parts at least this large are handed to writev as they are rather than copied. */
+const WRITE_AS_IS_BYTES = 16 * 1024; // 16 KiB
 /** How often pending requests are checked for their deadline (RocketMQ scans its table every 1 s). */
 const TIMEOUT_SCAN_INTERVAL_MS = 50;
 
@@ -184,10 +186,23 @@ export class SocketChannel implements RemotingChannel {
     this.outbox = [];
     this.outboxBytes = 0;
     if (parts.length === 1) this.socket.write(parts[0] as Buffer);
-    else if (bytes <= COALESCE_LIMIT) this.socket.write(Buffer.concat(parts, bytes));
-    else {
+    else if (bytes <= COALESCE_LIMIT && parts.every((p) => p.length < WRITE_AS_IS_BYTES)) {
+      this.socket.write(Buffer.concat(parts, bytes));
+    } else {
+      // Small parts (headers, short responses) are joined; large ones (pull bodies) go as they are:
+      // one writev either way, and no large copy.
       this.socket.cork();
-      for (const p of parts) this.socket.write(p);
+      let run: Buffer[] = [];
+      for (const p of parts) {
+        if (p.length < WRITE_AS_IS_BYTES) {
+          run.push(p);
+          continue;
+        }
+        if (run.length > 0) this.socket.write(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run));
+        run = [];
+        this.socket.write(p);
+      }
+      if (run.length > 0) this.socket.write(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run));
       this.socket.uncork();
     }
   }

@@ -1,38 +1,108 @@
+import { MessageSysFlag } from '../codes/flags';
+import { decodeHostAddress } from './host-address';
+import { readLong } from './long';
 import { MessageProperty } from './message-const';
-import type { Properties } from './properties';
+import { decodeProperties, type Properties } from './properties';
 
-/** A stored message as decoded from a commit-log record (MessageExt.java). */
+/** Where the variable parts of a record lie in its buffer (found while validating it). */
+export interface RecordLayout {
+  pos: number;
+  storeSize: number;
+  sysFlag: number;
+  /** Offset of BORNHOST; STORETIMESTAMP and STOREHOST follow it. */
+  bornHostPos: number;
+  storeHostPos: number;
+  topicPos: number;
+  topicLen: number;
+  propsPos: number;
+  propsLen: number;
+}
+
+/**
+ * A stored message (MessageExt.java) as a view over its record: fixed fields are read when asked,
+ * strings and the property map are decoded on first use and kept. Consumers that only read bodies
+ * never pay for properties or host strings.
+ */
 export class MessageExt {
+  private topicText: string | undefined;
+  private props: Properties | undefined;
+  private offsetId: string | undefined;
+
   constructor(
-    readonly topic: string,
-    readonly flag: number,
-    readonly properties: Properties,
+    private readonly buf: Buffer,
+    private readonly layout: RecordLayout,
     /** Body as stored; still compressed when SYSFLAG bit 0 is set unless decoded with `inflate`. */
     readonly body: Buffer,
-    readonly queueId: number,
-    readonly storeSize: number,
-    readonly queueOffset: number,
-    readonly sysFlag: number,
-    readonly bornTimestamp: number,
-    readonly bornHost: string,
-    readonly storeTimestamp: number,
-    readonly storeHost: string,
-    readonly commitLogOffset: number,
-    readonly bodyCRC: number,
-    readonly reconsumeTimes: number,
-    readonly preparedTransactionOffset: number,
-    private readonly storeHostBytes: Buffer,
   ) {}
 
-  private offsetId: string | undefined;
+  get storeSize(): number {
+    return this.layout.storeSize;
+  }
+  get sysFlag(): number {
+    return this.layout.sysFlag;
+  }
+  get bodyCRC(): number {
+    return this.buf.readInt32BE(this.layout.pos + 8);
+  }
+  get queueId(): number {
+    return this.buf.readInt32BE(this.layout.pos + 12);
+  }
+  get flag(): number {
+    return this.buf.readInt32BE(this.layout.pos + 16);
+  }
+  get queueOffset(): number {
+    return readLong(this.buf, this.layout.pos + 20);
+  }
+  get commitLogOffset(): number {
+    return readLong(this.buf, this.layout.pos + 28);
+  }
+  get bornTimestamp(): number {
+    return readLong(this.buf, this.layout.pos + 40);
+  }
+  get bornHost(): string {
+    return decodeHostAddress(
+      this.buf,
+      this.layout.bornHostPos,
+      (this.layout.sysFlag & MessageSysFlag.BORNHOST_V6) !== 0,
+    );
+  }
+  get storeTimestamp(): number {
+    return readLong(this.buf, this.layout.storeHostPos - 8);
+  }
+  get storeHost(): string {
+    return decodeHostAddress(this.buf, this.layout.storeHostPos, this.storeV6);
+  }
+  get reconsumeTimes(): number {
+    return this.buf.readInt32BE(this.layout.storeHostPos + (this.storeV6 ? 20 : 8));
+  }
+  get preparedTransactionOffset(): number {
+    return readLong(this.buf, this.layout.storeHostPos + (this.storeV6 ? 20 : 8) + 4);
+  }
+
+  get topic(): string {
+    return (this.topicText ??= this.buf.toString(
+      'utf8',
+      this.layout.topicPos,
+      this.layout.topicPos + this.layout.topicLen,
+    ));
+  }
+
+  get properties(): Properties {
+    if (this.props === undefined) {
+      const { propsPos, propsLen } = this.layout;
+      this.props =
+        propsLen > 0 ? decodeProperties(this.buf.toString('utf8', propsPos, propsPos + propsLen)) : {};
+    }
+    return this.props;
+  }
 
   /** Offset message id: store host + port + commit-log offset, upper-case hex (§8.2). */
   get offsetMsgId(): string {
     if (this.offsetId === undefined) {
-      const b = Buffer.allocUnsafe(this.storeHostBytes.length + 8);
-      this.storeHostBytes.copy(b, 0);
-      b.writeUInt32BE(Math.floor(this.commitLogOffset / 0x100000000), this.storeHostBytes.length);
-      b.writeUInt32BE(this.commitLogOffset >>> 0, this.storeHostBytes.length + 4);
+      const hostLen = this.storeV6 ? 20 : 8;
+      const b = Buffer.allocUnsafe(hostLen + 8);
+      this.buf.copy(b, 0, this.layout.storeHostPos, this.layout.storeHostPos + hostLen);
+      this.buf.copy(b, hostLen, this.layout.pos + 28, this.layout.pos + 36);
       this.offsetId = b.toString('hex').toUpperCase();
     }
     return this.offsetId;
@@ -50,5 +120,9 @@ export class MessageExt {
   get keys(): string[] {
     const k = this.properties[MessageProperty.KEYS];
     return k ? k.split(' ').filter((s) => s.length > 0) : [];
+  }
+
+  private get storeV6(): boolean {
+    return (this.layout.sysFlag & MessageSysFlag.STOREHOST_V6) !== 0;
   }
 }

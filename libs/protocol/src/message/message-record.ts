@@ -1,10 +1,9 @@
 import { crc32 } from 'node:zlib';
 import { MessageSysFlag } from '../codes/flags';
 import { ProtocolError } from '../errors/protocol-error';
-import { decodeHostAddress } from './host-address';
-import { readLong, writeLong } from './long';
+import { writeLong } from './long';
 import { MessageExt } from './message-ext';
-import { decodeProperties, MAX_PROPERTIES_BYTES } from './properties';
+import { MAX_PROPERTIES_BYTES } from './properties';
 import { inflateBody } from './compression';
 
 /*
@@ -180,27 +179,12 @@ export function decodeMessageRecord(buf: Buffer, pos = 0, options: DecodeOptions
     );
   }
   const end = pos + total;
-  const crc = buf.readInt32BE(pos + POS_BODY_CRC);
-  const queueId = buf.readInt32BE(pos + POS_QUEUE_ID);
-  const flag = buf.readInt32BE(pos + POS_FLAG);
-  const queueOffset = readLong(buf, pos + POS_QUEUE_OFFSET);
-  const physicalOffset = readLong(buf, pos + POS_PHYSICAL_OFFSET);
   const sysFlag = buf.readInt32BE(pos + POS_SYS_FLAG);
-  const bornTimestamp = readLong(buf, pos + POS_BORN_TIMESTAMP);
-  const bornV6 = (sysFlag & MessageSysFlag.BORNHOST_V6) !== 0;
-  const storeV6 = (sysFlag & MessageSysFlag.STOREHOST_V6) !== 0;
-  let p = pos + POS_BORN_HOST;
-  const bornHost = decodeHostAddress(buf, p, bornV6);
-  p += bornV6 ? 20 : 8;
-  const storeTimestamp = readLong(buf, p);
-  p += 8;
-  const storeHostBytes = buf.subarray(p, p + (storeV6 ? 20 : 8));
-  const storeHost = decodeHostAddress(buf, p, storeV6);
-  p += storeHostBytes.length;
+  const bornHostPos = pos + POS_BORN_HOST;
+  const storeHostPos = bornHostPos + ((sysFlag & MessageSysFlag.BORNHOST_V6) !== 0 ? 20 : 8) + 8;
+  let p = storeHostPos + ((sysFlag & MessageSysFlag.STOREHOST_V6) !== 0 ? 20 : 8);
   if (p + 16 > end)
     throw new ProtocolError(`record at ${pos} truncated in its fixed part`, 'RECORD_INCONSISTENT');
-  const reconsumeTimes = buf.readInt32BE(p);
-  const preparedTransactionOffset = readLong(buf, p + 4);
   const bodyLen = buf.readInt32BE(p + 12);
   p += 16;
   if (bodyLen < 0 || p + bodyLen + 1 > end) {
@@ -211,7 +195,7 @@ export function decodeMessageRecord(buf: Buffer, pos = 0, options: DecodeOptions
   }
   let body = buf.subarray(p, p + bodyLen);
   p += bodyLen;
-  if (options.checkCrc && bodyCrc(body) !== crc)
+  if (options.checkCrc && bodyCrc(body) !== buf.readInt32BE(pos + POS_BODY_CRC))
     throw new ProtocolError(`record at ${pos}: body CRC mismatch`, 'RECORD_BAD_CRC');
   let topicLen: number;
   if (magic === MESSAGE_MAGIC_V1) {
@@ -225,7 +209,7 @@ export function decodeMessageRecord(buf: Buffer, pos = 0, options: DecodeOptions
   }
   if (p + topicLen + 2 > end)
     throw new ProtocolError(`record at ${pos}: topic exceeds the record`, 'RECORD_INCONSISTENT');
-  const topic = buf.toString('utf8', p, p + topicLen);
+  const topicPos = p;
   p += topicLen;
   const propsLen = buf.readUInt16BE(p);
   p += 2;
@@ -235,26 +219,11 @@ export function decodeMessageRecord(buf: Buffer, pos = 0, options: DecodeOptions
       'RECORD_INCONSISTENT',
     );
   }
-  const properties = propsLen > 0 ? decodeProperties(buf.toString('utf8', p, end)) : {};
   if (options.inflate && (sysFlag & MessageSysFlag.COMPRESSED) !== 0) body = inflateBody(body, sysFlag);
   return new MessageExt(
-    topic,
-    flag,
-    properties,
+    buf,
+    { pos, storeSize: total, sysFlag, bornHostPos, storeHostPos, topicPos, topicLen, propsPos: p, propsLen },
     body,
-    queueId,
-    total,
-    queueOffset,
-    sysFlag,
-    bornTimestamp,
-    bornHost,
-    storeTimestamp,
-    storeHost,
-    physicalOffset,
-    crc,
-    reconsumeTimes,
-    preparedTransactionOffset,
-    storeHostBytes,
   );
 }
 

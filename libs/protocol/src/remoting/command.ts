@@ -14,6 +14,11 @@ export interface RemotingCommand {
   remark?: string | undefined;
   extFields?: Record<string, string> | undefined;
   body?: Buffer | undefined;
+  /**
+   * Outbound only: the body as several buffers written in order (a pull response's records, sent
+   * without joining them). Takes the place of `body` when set.
+   */
+  bodyParts?: Buffer[] | undefined;
   /** How the header arrived, and how it is encoded unless the sender overrides it. */
   serializeType: SerializeTypeValue;
 }

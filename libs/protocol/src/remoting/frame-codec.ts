@@ -22,7 +22,12 @@ const HEADER_LENGTH_MASK = 0xffffff;
  * copied, so a caller may hand both to one `writev`/cork.
  */
 export function encodeFrame(cmd: RemotingCommand): Buffer[] {
-  const bodyLen = cmd.body ? cmd.body.length : 0;
+  const parts = cmd.bodyParts;
+  let bodyLen = cmd.body ? cmd.body.length : 0;
+  if (parts) {
+    bodyLen = 0;
+    for (const p of parts) bodyLen += p.length;
+  }
   let head: Buffer;
   if (cmd.serializeType === SerializeType.ROCKETMQ) {
     head = encodeRocketMqHeader(cmd, FRAME_PREFIX_SIZE);
@@ -34,6 +39,7 @@ export function encodeFrame(cmd: RemotingCommand): Buffer[] {
     head.write(json, FRAME_PREFIX_SIZE, 'utf8');
     writePrefix(head, headerLen, bodyLen, SerializeType.JSON);
   }
+  if (parts) return [head, ...parts];
   return bodyLen > 0 ? [head, cmd.body as Buffer] : [head];
 }
 
