@@ -199,7 +199,7 @@ describe('broker requests', () => {
     expect(resp.extFields).toBeUndefined();
   });
 
-  it('answers a new group's offset query with 0 while message 0 is in memory, QUERY_NOT_FOUND when told not to', async () => {
+  it("answers a new group's offset query with 0 while message 0 is in memory, QUERY_NOT_FOUND when told not to", async () => {
     const c = client();
     const topic = randomTopic();
     const q = (setZeroIfNotFound?: boolean): Promise<RemotingCommand> =>
