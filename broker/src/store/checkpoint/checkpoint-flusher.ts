@@ -42,7 +42,7 @@ export class CheckpointFlusher {
       try {
         await this.queues.flushAll();
         await this.index.flush();
-        this.checkpoint.write({
+        await this.checkpoint.write({
           physicOffset: this.commitLog.flushedOffset,
           logicsOffset: covered,
           indexOffset: covered,

@@ -1,4 +1,5 @@
-import { existsSync, fsyncSync, openSync, closeSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
 import { readLong, writeLong } from '@rocketts/protocol';
 
@@ -37,21 +38,29 @@ export class StoreCheckpoint {
     };
   }
 
-  write(data: CheckpointData): void {
-    const b = Buffer.alloc(CHECKPOINT_SIZE);
-    writeLong(b, 0, data.physicOffset);
-    writeLong(b, 8, data.logicsOffset);
-    writeLong(b, 16, data.indexOffset);
-    writeLong(b, 24, data.savedAt);
-    b.writeInt32BE(crc32(b.subarray(0, 32)) | 0, 32);
+  /**
+   * Write off the event loop (an fsync takes milliseconds and would stall every request):
+   * temp file, fsync, rename.
+   */
+  async write(data: CheckpointData): Promise<void> {
     const tmp = `${this.path}.tmp`;
-    const fd = openSync(tmp, 'w');
+    const fh = await open(tmp, 'w');
     try {
-      writeSync(fd, b, 0, b.length, 0);
-      fsyncSync(fd);
+      await fh.write(encode(data), 0, CHECKPOINT_SIZE, 0);
+      await fh.sync();
     } finally {
-      closeSync(fd);
+      await fh.close();
     }
-    renameSync(tmp, this.path);
+    await rename(tmp, this.path);
   }
+}
+
+function encode(data: CheckpointData): Buffer {
+  const b = Buffer.alloc(CHECKPOINT_SIZE);
+  writeLong(b, 0, data.physicOffset);
+  writeLong(b, 8, data.logicsOffset);
+  writeLong(b, 16, data.indexOffset);
+  writeLong(b, 24, data.savedAt);
+  b.writeInt32BE(crc32(b.subarray(0, 32)) | 0, 32);
+  return b;
 }

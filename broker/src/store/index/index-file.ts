@@ -42,6 +42,10 @@ export interface IndexHeader {
  */
 export class IndexFile {
   private data: Buffer | undefined;
+  /** DataView over `data`: its accessors skip Buffer's argument checks on this hot path. */
+  private view: DataView | undefined;
+  /** Header of the file being written, kept as numbers and written back on flush. */
+  private h: IndexHeader | undefined;
   private dirtySlotPages = new Set<number>();
   private dirtyEntriesFrom = Number.MAX_SAFE_INTEGER;
   private fd: number;
@@ -55,23 +59,17 @@ export class IndexFile {
   ) {
     this.fd = openSync(path, fresh ? 'w+' : 'r+');
     if (writable) {
-      this.data = Buffer.alloc(indexFileSize(slotNum, indexNum));
-      if (!fresh) readSync(this.fd, this.data, 0, this.data.length, 0);
-      if (this.data.readInt32BE(36) === 0) this.data.writeInt32BE(1, 36);
+      const data = Buffer.alloc(indexFileSize(slotNum, indexNum));
+      if (!fresh) readSync(this.fd, data, 0, data.length, 0);
+      this.data = data;
+      this.view = new DataView(data.buffer, data.byteOffset, data.length);
+      this.h = decodeHeader(data);
       if (fresh) this.dirtyEntriesFrom = 0;
     }
   }
 
   get header(): IndexHeader {
-    const h = this.data ?? this.readAt(0, INDEX_HEADER_SIZE);
-    return {
-      beginTimestamp: readLong(h, 0),
-      endTimestamp: readLong(h, 8),
-      beginPhyOffset: readLong(h, 16),
-      endPhyOffset: readLong(h, 24),
-      hashSlotCount: h.readInt32BE(32),
-      indexCount: Math.max(1, h.readInt32BE(36)),
-    };
+    return this.h ? { ...this.h } : decodeHeader(this.readAt(0, INDEX_HEADER_SIZE));
   }
 
   get isFull(): boolean {
@@ -80,29 +78,31 @@ export class IndexFile {
 
   /** Add one key; false when the file is full. */
   put(keyHash: number, phyOffset: number, storeTimestamp: number): boolean {
-    const d = this.data;
-    if (!d) throw new Error(`index file ${this.path} is read-only`);
-    const indexCount = d.readInt32BE(36);
+    const v = this.view;
+    const h = this.h;
+    if (!v || !h) throw new Error(`index file ${this.path} is read-only`);
+    const indexCount = h.indexCount;
     if (indexCount >= this.indexNum) return false;
     if (indexCount === 1) {
-      writeLong(d, 0, storeTimestamp);
-      writeLong(d, 16, phyOffset);
+      h.beginTimestamp = storeTimestamp;
+      h.beginPhyOffset = phyOffset;
     }
     const slotPos = INDEX_HEADER_SIZE + (keyHash % this.slotNum) * HASH_SLOT_SIZE;
-    const prev = d.readInt32BE(slotPos);
-    const timeDiff = Math.max(0, Math.floor((storeTimestamp - readLong(d, 0)) / 1000));
+    const prev = v.getInt32(slotPos);
+    const timeDiff = Math.max(0, Math.floor((storeTimestamp - h.beginTimestamp) / 1000));
     const entryPos = INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + indexCount * INDEX_ENTRY_SIZE;
-    d.writeInt32BE(keyHash, entryPos);
-    writeLong(d, entryPos + 4, phyOffset);
-    d.writeInt32BE(timeDiff, entryPos + 12);
-    d.writeInt32BE(prev > 0 && prev < indexCount ? prev : 0, entryPos + 16);
-    d.writeInt32BE(indexCount, slotPos);
-    if (prev === 0) d.writeInt32BE(d.readInt32BE(32) + 1, 32);
-    d.writeInt32BE(indexCount + 1, 36);
-    writeLong(d, 8, storeTimestamp);
-    writeLong(d, 24, phyOffset);
-    this.dirtySlotPages.add(Math.floor(slotPos / SLOT_PAGE));
-    this.dirtyEntriesFrom = Math.min(this.dirtyEntriesFrom, entryPos);
+    v.setInt32(entryPos, keyHash);
+    v.setUint32(entryPos + 4, Math.floor(phyOffset / 0x100000000));
+    v.setUint32(entryPos + 8, phyOffset >>> 0);
+    v.setInt32(entryPos + 12, timeDiff);
+    v.setInt32(entryPos + 16, prev > 0 && prev < indexCount ? prev : 0);
+    v.setInt32(slotPos, indexCount);
+    if (prev === 0) h.hashSlotCount++;
+    h.indexCount = indexCount + 1;
+    h.endTimestamp = storeTimestamp;
+    h.endPhyOffset = phyOffset;
+    this.dirtySlotPages.add((slotPos / SLOT_PAGE) | 0);
+    if (entryPos < this.dirtyEntriesFrom) this.dirtyEntriesFrom = entryPos;
     return true;
   }
 
@@ -134,9 +134,10 @@ export class IndexFile {
   /** Write back dirty ranges (entries and slots first, header last) and fdatasync. */
   flush(): Promise<void> {
     const d = this.data;
-    if (d) {
+    if (d && this.h) {
+      encodeHeader(d, this.h);
       const entriesEnd =
-        INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + d.readInt32BE(36) * INDEX_ENTRY_SIZE;
+        INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + this.h.indexCount * INDEX_ENTRY_SIZE;
       if (this.dirtyEntriesFrom < entriesEnd) this.write(this.dirtyEntriesFrom, entriesEnd);
       for (const page of this.dirtySlotPages) {
         const from = Math.max(INDEX_HEADER_SIZE, page * SLOT_PAGE);
@@ -153,6 +154,8 @@ export class IndexFile {
   async seal(): Promise<void> {
     await this.flush();
     this.data = undefined;
+    this.view = undefined;
+    this.h = undefined;
   }
 
   close(): void {
@@ -177,4 +180,24 @@ export class IndexFile {
     readSync(this.fd, b, 0, len, pos);
     return b;
   }
+}
+
+function decodeHeader(b: Buffer): IndexHeader {
+  return {
+    beginTimestamp: readLong(b, 0),
+    endTimestamp: readLong(b, 8),
+    beginPhyOffset: readLong(b, 16),
+    endPhyOffset: readLong(b, 24),
+    hashSlotCount: b.readInt32BE(32),
+    indexCount: Math.max(1, b.readInt32BE(36)),
+  };
+}
+
+function encodeHeader(b: Buffer, h: IndexHeader): void {
+  writeLong(b, 0, h.beginTimestamp);
+  writeLong(b, 8, h.endTimestamp);
+  writeLong(b, 16, h.beginPhyOffset);
+  writeLong(b, 24, h.endPhyOffset);
+  b.writeInt32BE(h.hashSlotCount, 32);
+  b.writeInt32BE(h.indexCount, 36);
 }
