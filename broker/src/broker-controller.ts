@@ -128,7 +128,11 @@ export class BrokerController {
       this.ctx.consumers.onChannelClose(ch);
       this.ctx.producers.onChannelClose(ch);
     });
-    this.every(OFFSET_PERSIST_INTERVAL_MS, () => this.ctx.offsets.persist());
+    this.every(OFFSET_PERSIST_INTERVAL_MS, () => {
+      this.ctx.offsets
+        .persist()
+        .catch((err: Error) => logger.error('persisting consumer offsets failed', { error: err }));
+    });
     this.every(CLIENT_SCAN_INTERVAL_MS, () => {
       this.ctx.consumers.scanExpired(b.channelExpiredTimeout);
       this.ctx.producers.scanExpired(b.channelExpiredTimeout);
@@ -179,7 +183,7 @@ export class BrokerController {
     await this.server.stop();
     await this.http?.stop();
     this.client.shutdown();
-    this.ctx.offsets.persist(true);
+    await this.ctx.offsets.persist(true);
     await this.store.shutdown();
     this.ctx.logger.info('broker stopped', { addr: this.addr });
   }

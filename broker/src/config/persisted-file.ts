@@ -8,6 +8,7 @@ import {
   renameSync,
   writeSync,
 } from 'node:fs';
+import { mkdir, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -39,4 +40,19 @@ export function readPersisted(path: string): string | undefined {
     if (text.trim().length > 0) return text;
   }
   return undefined;
+}
+
+/** writePersisted off the event loop, for files rewritten periodically (consumer offsets). */
+export async function writePersistedAsync(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(text, 'utf8');
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  if (existsSync(path)) await rename(path, `${path}.bak`);
+  await rename(tmp, path);
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { optObj, parseJavaJson, stringifyJavaJson } from '@rocketts/protocol';
-import { readPersisted, writePersisted } from '../config/persisted-file';
+import { readPersisted, writePersistedAsync } from '../config/persisted-file';
 
 /**
  * Committed consumer offsets, "topic@group" → queueId → next offset to consume
@@ -12,6 +12,7 @@ export class ConsumerOffsetManager {
   private readonly pullOffsets = new Map<string, Map<number, number>>();
   private readonly path: string;
   private dirty = false;
+  private writing: Promise<void> | undefined;
 
   constructor(storeRootDir: string) {
     this.path = join(storeRootDir, 'config', 'consumerOffset.json');
@@ -90,9 +91,20 @@ export class ConsumerOffsetManager {
     return Buffer.from(stringifyJavaJson({ offsetTable: table }), 'utf8');
   }
 
-  persist(force = false): void {
+  /** Write the offsets if they changed (or `force`), one write at a time, without blocking the event loop. */
+  async persist(force = false): Promise<void> {
+    while (this.writing) await this.writing;
     if (!this.dirty && !force) return;
     this.dirty = false;
-    writePersisted(this.path, this.encode().toString('utf8'));
+    const write = writePersistedAsync(this.path, this.encode().toString('utf8'));
+    this.writing = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      await write;
+    } finally {
+      this.writing = undefined;
+    }
   }
 }
