@@ -1,12 +1,15 @@
 import {
   encodeHeartbeatData,
   InvalidArgumentError,
+  sendHeaderV2Json,
+  SerializeType,
   RequestCode,
   SendMessageRequestHeaderV2,
   UniqKeyGenerator,
   UnregisterClientRequestHeader,
   type MessageQueue,
   type RemotingCommand,
+  type SendMessageRequestHeader,
 } from '@rocketts/protocol';
 import type { Logger } from '../logger';
 import { BrokerHeartbeat } from '../client/broker-heartbeat';
@@ -243,7 +246,7 @@ export class Producer {
 
   /** SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE with the one-letter header a…n (MQClientAPIImpl.sendMessage). */
   private buildRequest(prepared: PreparedMessage, code: number, mq: MessageQueue): RemotingCommand {
-    const header = SendMessageRequestHeaderV2.encode({
+    const header: SendMessageRequestHeader = {
       producerGroup: this.config.producerGroup,
       topic: prepared.topic,
       defaultTopic: this.config.createTopicKey,
@@ -257,8 +260,11 @@ export class Producer {
       unitMode: false,
       batch: prepared.batch,
       brokerName: mq.brokerName,
-    });
-    return this.instance.request(code, header, prepared.body);
+    };
+    const cmd = this.instance.request(code, undefined, prepared.body);
+    if (cmd.serializeType === SerializeType.JSON) cmd.extFieldsJson = sendHeaderV2Json(header);
+    else cmd.extFields = SendMessageRequestHeaderV2.encode(header);
+    return cmd;
   }
 
   private async selectQueue(topic: string): Promise<MessageQueue> {

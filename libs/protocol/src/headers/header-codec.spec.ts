@@ -85,4 +85,34 @@ describe('custom header codecs', () => {
     );
     expect(() => c.decode(undefined)).toThrow(/missing/);
   });
+
+  it('builds the SEND_MESSAGE_V2 extFields JSON directly, equal to the codec and escaping strings', () => {
+    const h = {
+      producerGroup: 'P"G',
+      topic: 'T',
+      defaultTopic: 'TBW102',
+      defaultTopicQueueNums: 4,
+      queueId: 3,
+      sysFlag: 1,
+      bornTimestamp: 1_700_000_000_000,
+      flag: 0,
+      properties: 'TAGS\u0001中\u0002',
+      reconsumeTimes: 0,
+      unitMode: false,
+      batch: true,
+      brokerName: 'b',
+    };
+    expect(JSON.parse(headers.sendHeaderV2Json(h))).toEqual(headers.SendMessageRequestHeaderV2.encode(h));
+    const minimal = {
+      ...h,
+      properties: undefined,
+      reconsumeTimes: undefined,
+      unitMode: undefined,
+      batch: undefined,
+      brokerName: undefined,
+    };
+    expect(JSON.parse(headers.sendHeaderV2Json(minimal))).toEqual(
+      headers.SendMessageRequestHeaderV2.encode(minimal),
+    );
+  });
 });

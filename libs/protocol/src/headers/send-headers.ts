@@ -43,3 +43,21 @@ export const SendMessageResponseHeader = defineHeader('SendMessageResponseHeader
   TRACE_ON: { type: 'string' },
 });
 export type SendMessageResponseHeader = HeaderValue<typeof SendMessageResponseHeader>;
+
+const q = (s: string): string => JSON.stringify(s);
+
+/**
+ * SendMessageRequestHeaderV2 as the JSON text of extFields, written directly rather than through
+ * an object and JSON.stringify: the producer builds one per message. Values are strings, as Java
+ * sends them; the key order is a…n.
+ */
+export function sendHeaderV2Json(h: SendMessageRequestHeader): string {
+  let s = `{"a":${q(h.producerGroup)},"b":${q(h.topic)},"c":${q(h.defaultTopic)},"d":"${h.defaultTopicQueueNums}","e":"${h.queueId}","f":"${h.sysFlag}","g":"${h.bornTimestamp}","h":"${h.flag}"`;
+  if (h.properties !== undefined) s += `,"i":${q(h.properties)}`;
+  if (h.reconsumeTimes !== undefined) s += `,"j":"${h.reconsumeTimes}"`;
+  if (h.unitMode !== undefined) s += `,"k":"${h.unitMode}"`;
+  if (h.maxReconsumeTimes !== undefined) s += `,"l":"${h.maxReconsumeTimes}"`;
+  if (h.batch !== undefined) s += `,"m":"${h.batch}"`;
+  if (h.brokerName !== undefined) s += `,"n":${q(h.brokerName)}`;
+  return s + '}';
+}

@@ -13,6 +13,11 @@ export interface RemotingCommand {
   flag: number;
   remark?: string | undefined;
   extFields?: Record<string, string> | undefined;
+  /**
+   * Outbound only: `extFields` already serialized as a JSON object, for hot paths that build it
+   * directly. The JSON encoder uses it instead of `extFields`; the binary encoder parses it.
+   */
+  extFieldsJson?: string | undefined;
   body?: Buffer | undefined;
   /**
    * Outbound only: the body as several buffers written in order (a pull response's records, sent

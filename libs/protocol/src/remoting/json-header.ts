@@ -8,7 +8,8 @@ import type { RemotingCommand } from './command';
  */
 export function encodeJsonHeader(cmd: RemotingCommand): string {
   let s = `{"code":${cmd.code}`;
-  if (cmd.extFields !== undefined) s += `,"extFields":${JSON.stringify(cmd.extFields)}`;
+  if (cmd.extFieldsJson !== undefined) s += `,"extFields":${cmd.extFieldsJson}`;
+  else if (cmd.extFields !== undefined) s += `,"extFields":${JSON.stringify(cmd.extFields)}`;
   s += `,"flag":${cmd.flag},"language":${cmd.language === 'JAVA' ? '"JAVA"' : JSON.stringify(cmd.language)},"opaque":${cmd.opaque}`;
   if (cmd.remark !== undefined && cmd.remark !== null) s += `,"remark":${JSON.stringify(cmd.remark)}`;
   return s + `,"serializeTypeCurrentRPC":"JSON","version":${cmd.version}}`;

@@ -24,7 +24,9 @@ export function encodeRocketMqHeader(cmd: RemotingCommand, reserve = 0): Buffer 
   const remarkLen = cmd.remark ? Buffer.byteLength(cmd.remark, 'utf8') : 0;
   // Sized first, then written in place: one allocation per header on the send hot path.
   let extLen = 0;
-  const ext = cmd.extFields;
+  const ext =
+    cmd.extFields ??
+    (cmd.extFieldsJson !== undefined ? (JSON.parse(cmd.extFieldsJson) as Record<string, string>) : undefined);
   if (ext) {
     for (const key in ext) {
       const value = ext[key];
