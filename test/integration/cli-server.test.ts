@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { Admin, silentLogger } from '@rocketts/client';
 import { CLI, startBroker, startCli, startNamesrv, type ProcHandle } from '../helpers/cluster';
 import { tmpStoreDir } from '../helpers/tmp';
 
@@ -111,6 +112,31 @@ describe('rocketts namesrv / broker commands', () => {
         await ns.stop();
       }
     } finally {
+      d.cleanup();
+    }
+  });
+
+  it('registers a broker with every name server it is given, and each serves its routes', async () => {
+    const d = tmpStoreDir();
+    const nsA = await startNamesrv(join(d.dir, 'a'));
+    const nsB = await startNamesrv(join(d.dir, 'b'));
+    const broker = await startBroker({ namesrv: `${nsA.addr};${nsB.addr}`, storeDir: join(d.dir, 'broker') });
+    try {
+      for (const ns of [nsA, nsB]) {
+        const admin = new Admin({ namesrvAddr: ns.addr, logger: silentLogger });
+        await admin.start();
+        try {
+          const cluster = await admin.clusterInfo();
+          expect(cluster.brokerAddrTable.get('broker-a')?.brokerAddrs.get(0)).toBe(broker.addr);
+          expect(await admin.topicList()).toContain('TBW102');
+        } finally {
+          await admin.shutdown();
+        }
+      }
+    } finally {
+      await broker.stop();
+      await nsA.stop();
+      await nsB.stop();
       d.cleanup();
     }
   });
