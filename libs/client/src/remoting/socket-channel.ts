@@ -61,7 +61,12 @@ export interface SocketChannelOptions {
   logger: Logger;
   onRequest: RequestHandler;
   maxFrameLength?: number;
+  /** Bytes queued for a peer that does not read before the connection is closed. */
+  maxPendingWriteBytes?: number;
 }
+
+/** A peer that lets this much pile up is not reading; holding more only risks the process's memory. */
+export const DEFAULT_MAX_PENDING_WRITE_BYTES = 256 * 1024 * 1024; // 256 MiB
 
 export class SocketChannel implements RemotingChannel {
   readonly id = nextChannelId++;
@@ -181,6 +186,18 @@ export class SocketChannel implements RemotingChannel {
   private flush(): void {
     this.flushScheduled = false;
     if (this.outbox.length === 0 || this.socket.destroyed) return;
+    const limit = this.options.maxPendingWriteBytes ?? DEFAULT_MAX_PENDING_WRITE_BYTES;
+    if (this.socket.writableLength + this.outboxBytes > limit) {
+      const queued = this.socket.writableLength + this.outboxBytes;
+      this.outbox = [];
+      this.outboxBytes = 0;
+      this.options.logger.warn('peer does not read its responses, closing connection', {
+        remote: this.remoteAddress,
+        queued,
+      });
+      this.close(`peer is not reading: ${queued} bytes queued`);
+      return;
+    }
     const parts = this.outbox;
     const bytes = this.outboxBytes;
     this.outbox = [];
