@@ -4,6 +4,7 @@ import {
   ConsumerGroupRequestHeader,
   createRequest,
   decodeConsumerIdList,
+  decodeMessageRecords,
   encodeHeartbeatData,
   PullMessageRequestHeader,
   QueryConsumerOffsetRequestHeader,
@@ -142,6 +143,44 @@ describe('broker requests', () => {
     expect(decodeConsumerIdList(after.body)).toEqual(['10.0.0.1@a']);
     // The group's retry topic exists as soon as the group has heartbeated.
     expect(broker.ctx.topics.get(`%RETRY%${group}`)).toMatchObject({ readQueueNums: 1, writeQueueNums: 1 });
+  });
+
+  it('holds a pull that finds nothing until a message arrives (long polling), or until its time is up', async () => {
+    const c = client();
+    const topic = randomTopic();
+    await send(c, topic, 'first');
+    const pull = (offset: number, suspendTimeoutMillis: number): Promise<RemotingCommand> =>
+      c.invoke(
+        addr,
+        createRequest(
+          RequestCode.PULL_MESSAGE,
+          PullMessageRequestHeader.encode({
+            consumerGroup: 'lp',
+            topic,
+            queueId: 0,
+            queueOffset: offset,
+            maxMsgNums: 32,
+            sysFlag: 2 | 4,
+            commitOffset: 0,
+            suspendTimeoutMillis,
+            subscription: '*',
+            subVersion: 1,
+          }),
+        ),
+        suspendTimeoutMillis + 5000,
+      );
+    const t0 = Date.now();
+    const held = pull(1, 10_000);
+    setTimeout(() => void send(c, topic, 'second'), 300);
+    const woken = await held;
+    expect(woken.code).toBe(ResponseCode.SUCCESS);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(decodeMessageRecords(woken.body as Buffer).map((m) => m.body.toString())).toEqual(['second']);
+    const t1 = Date.now();
+    const expired = await pull(2, 400);
+    expect(expired.code).toBe(ResponseCode.PULL_NOT_FOUND);
+    expect(Date.now() - t1).toBeGreaterThanOrEqual(350);
   });
 
   it('refuses sends to system topics and to topics with bad names', async () => {
