@@ -118,6 +118,37 @@ describe('broker through the CLI: send, pull, filter, query, restart', () => {
     expect((await a.queryMessageByUniqKey(topic, r.msgId))?.body.toString()).toBe('find me');
   });
 
+  it('answers clients that use the binary ROCKETMQ header as Java clients configured for it do', async () => {
+    const topic = randomTopic();
+    const p = new Producer({
+      namesrvAddr,
+      producerGroup: randomGroup(),
+      logger: silentLogger,
+      serializeType: 'ROCKETMQ',
+    });
+    await p.start();
+    clients.push(p);
+    const c = new PullConsumer({
+      namesrvAddr,
+      consumerGroup: randomGroup(),
+      logger: silentLogger,
+      serializeType: 'ROCKETMQ',
+    });
+    await c.start();
+    clients.push(c);
+    const sent = await p.send({ topic, body: 'binary', tags: 'B', keys: 'bin-1' });
+    const batch = await p.sendBatch([
+      { topic, body: 'b1' },
+      { topic, body: 'b2' },
+    ]);
+    expect(batch.msgIds).toHaveLength(2);
+    const all = [...(await drainTopic(c, topic)).values()].flat().map((m) => m.body.toString());
+    expect(all.sort()).toEqual(['b1', 'b2', 'binary']);
+    const mq = { topic, brokerName: sent.messageQueue.brokerName, queueId: sent.messageQueue.queueId };
+    await c.commitOffset(mq, 1);
+    expect(await c.fetchConsumeOffset(mq)).toBe(1);
+  });
+
   it('keeps messages and committed offsets across a clean restart', async () => {
     const topic = randomTopic();
     const p = await producer();
