@@ -121,6 +121,12 @@ export const STORE_SCHEMA = {
     min: 20,
     doc: 'consume-queue bytes one pull may scan while filtering',
   },
+  readCacheSize: {
+    type: 'int',
+    default: 256 * MiB,
+    min: 8 * MiB,
+    doc: 'bytes of recent commit log kept in memory for pulls (Node has no mmap)',
+  },
   defaultQueryMaxNum: { type: 'int', default: 32, min: 1, doc: 'messages a unique-key query returns' },
 } as const satisfies Schema;
 

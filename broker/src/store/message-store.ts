@@ -39,8 +39,6 @@ export interface QueryMessageResult {
   indexLastUpdatePhyoffset: number;
 }
 
-export const DEFAULT_READ_CACHE_BYTES = 128 * 1024 * 1024; // 128 MiB
-
 /**
  * The message store (DefaultMessageStore's role, without its size): wires the commit log, dispatch,
  * consume queues, index, checkpoint and cleaner, and answers the broker's questions. Knows nothing
@@ -77,15 +75,14 @@ export class MessageStore {
       syncFlushTimeoutMs: c.syncFlushTimeout,
       flushIntervalMs: c.flushIntervalCommitLog,
       onAppended: (batch) => this.reput.dispatchBatch(batch),
+      onBytesWritten: (file, position, src, srcOffset, len) =>
+        this.cache.populate(file, position, src, srcOffset, len),
       onFatal: (err) => {
         this.fatal = err;
         options.logger.error('commit log write failed; store no longer accepts writes', { error: err });
       },
     });
-    this.cache = new CommitLogReadCache(
-      this.commitLog.files,
-      options.readCacheBytes ?? DEFAULT_READ_CACHE_BYTES,
-    );
+    this.cache = new CommitLogReadCache(this.commitLog.files, options.readCacheBytes ?? c.readCacheSize);
     this.checkpoint = new StoreCheckpoint(join(root, 'checkpoint'));
     this.abort = new AbortMarker(join(root, 'abort'));
     this.flusher = new CheckpointFlusher(

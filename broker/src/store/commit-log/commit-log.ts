@@ -61,6 +61,8 @@ export interface CommitLogOptions {
   /** Called after bytes reach the kernel, in commit-log order: feeds consume queues and the index. */
   onAppended: (requests: DispatchRequest[]) => void;
   onFatal: (err: Error) => void;
+  /** Bytes just handed to the kernel at `position` of `file` (the read cache keeps fresh data). */
+  onBytesWritten?: (file: MappedFile, position: number, src: Buffer, srcOffset: number, len: number) => void;
 }
 
 /** The end of a segment too small for the next record gets this blank filler: TOTALSIZE + BLANK magic. */
@@ -281,7 +283,11 @@ export class CommitLog {
     sealRecordCrc(target, pos, size.total);
     if (consumable) offsets[msg.queueId] = queueOffset + 1;
     if (target === this.staging) this.stagingLen += size.total;
-    else file.append(target, 0, size.total);
+    else {
+      const at = file.wrotePosition;
+      file.append(target, 0, size.total);
+      this.options.onBytesWritten?.(file, at, target, 0, size.total);
+    }
     if (res.wroteOffset < 0) {
       res.wroteOffset = offset;
       res.queueOffset = queueOffset;
@@ -323,7 +329,9 @@ export class CommitLog {
 
   private writeStaged(): void {
     if (this.stagingLen === 0 || !this.stagingFile) return;
+    const at = this.stagingFile.wrotePosition;
     this.stagingFile.append(this.staging, 0, this.stagingLen);
+    this.options.onBytesWritten?.(this.stagingFile, at, this.staging, 0, this.stagingLen);
     this.stagingLen = 0;
     this.dispatchWritten();
   }

@@ -1,3 +1,4 @@
+import type { MappedFile } from '../mapped-file/mapped-file';
 import type { MappedFileQueue } from '../mapped-file/mapped-file-queue';
 
 /** Cache granularity: consumers of different queues walk the same region, so they share blocks. */
@@ -53,6 +54,40 @@ export class CommitLogReadCache {
     this.blocks.clear();
   }
 
+  /**
+   * Copy bytes just written into their blocks, so consumers of fresh data (tailing, or draining a
+   * backlog just produced) are served from memory without a read(). Only blocks whose bytes are
+   * known from their start are kept; others fill from the file on first read as usual.
+   */
+  populate(file: MappedFile, position: number, src: Buffer, srcOffset: number, len: number): void {
+    let pos = position;
+    let from = srcOffset;
+    let left = len;
+    while (left > 0) {
+      const blockStart = pos - (pos % READ_BLOCK_SIZE);
+      const blockLen = Math.min(READ_BLOCK_SIZE, file.fileSize - blockStart);
+      const n = Math.min(left, blockStart + blockLen - pos);
+      const key = file.fileFromOffset + blockStart;
+      let b = this.blocks.get(key);
+      if (!b && pos === blockStart) {
+        b = { buf: Buffer.allocUnsafe(blockLen), valid: 0 };
+        this.insert(key, b);
+      }
+      if (b && b.valid === pos - blockStart) {
+        src.copy(b.buf, b.valid, from, from + n);
+        b.valid += n;
+      }
+      pos += n;
+      from += n;
+      left -= n;
+    }
+  }
+
+  private insert(key: number, b: Block): void {
+    if (this.blocks.size >= this.maxBlocks) this.blocks.delete(this.blocks.keys().next().value as number);
+    this.blocks.set(key, b);
+  }
+
   private block(
     key: number,
     len: number,
@@ -62,14 +97,11 @@ export class CommitLogReadCache {
     let b = this.blocks.get(key);
     if (b) {
       this.blocks.delete(key);
+      this.blocks.set(key, b);
     } else {
       b = { buf: Buffer.allocUnsafe(len), valid: 0 };
-      if (this.blocks.size >= this.maxBlocks) {
-        const oldest = this.blocks.keys().next().value as number;
-        this.blocks.delete(oldest);
-      }
+      this.insert(key, b);
     }
-    this.blocks.set(key, b);
     if (b.valid < need) b.valid += fill(b.buf, b.valid, need - b.valid);
     return b;
   }
