@@ -13,6 +13,8 @@ import {
   SendMessageRequestHeaderV1,
   SendMessageRequestHeaderV2,
   SendMessageResponseHeader,
+  sendResponseHeaderJson,
+  SerializeType,
   tagsCodeOf,
   TopicFilterType,
   UniqKeyGenerator,
@@ -88,19 +90,23 @@ export class SendMessageProcessor implements RequestProcessor {
       return createResponse(cmd, mapped.code, result.remark ?? mapped.remark ?? result.status);
     }
     this.ctx.stats.recordPut(msgs.length, result.wroteBytes);
-    return createResponse(
+    const header: SendMessageResponseHeader = {
+      msgId: result.msgIds.length === 1 ? (result.msgIds[0] as string) : result.msgIds.join(','),
+      queueId,
+      queueOffset: result.queueOffset,
+      transactionId: msgs.length === 1 ? (msgs[0] as MessageInner).uniqKey : undefined,
+      MSG_REGION: this.ctx.config.regionId,
+      TRACE_ON: this.traceOn,
+    };
+    const resp = createResponse(
       cmd,
       mapped.code,
       mapped.code === ResponseCode.SUCCESS ? undefined : result.status,
-      SendMessageResponseHeader.encode({
-        msgId: result.msgIds.length === 1 ? (result.msgIds[0] as string) : result.msgIds.join(','),
-        queueId,
-        queueOffset: result.queueOffset,
-        transactionId: msgs.length === 1 ? (msgs[0] as MessageInner).uniqKey : undefined,
-        MSG_REGION: this.ctx.config.regionId,
-        TRACE_ON: this.traceOn,
-      }),
     );
+    // JSON clients (most) get the header text written directly; binary ones the map.
+    if (cmd.serializeType === SerializeType.JSON) resp.extFieldsJson = sendResponseHeaderJson(header);
+    else resp.extFields = SendMessageResponseHeader.encode(header);
+    return resp;
   }
 
   /** Steps 1–4 of the send algorithm (§4.1): permissions, topic name, topic (auto-create), queue. */

@@ -115,4 +115,22 @@ describe('custom header codecs', () => {
       headers.SendMessageRequestHeaderV2.encode(minimal),
     );
   });
+
+  it('builds the send response extFields JSON directly, equal to the codec', () => {
+    const h = {
+      msgId: 'A,B',
+      queueId: 1,
+      queueOffset: 2 ** 40,
+      transactionId: 'x"y',
+      MSG_REGION: 'DefaultRegion',
+      TRACE_ON: 'true',
+    };
+    expect(JSON.parse(headers.sendResponseHeaderJson(h))).toEqual(
+      headers.SendMessageResponseHeader.encode(h),
+    );
+    const bare = { msgId: 'A', queueId: 0, queueOffset: 0 };
+    expect(JSON.parse(headers.sendResponseHeaderJson(bare))).toEqual(
+      headers.SendMessageResponseHeader.encode(bare),
+    );
+  });
 });

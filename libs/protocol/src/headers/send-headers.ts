@@ -61,3 +61,13 @@ export function sendHeaderV2Json(h: SendMessageRequestHeader): string {
   if (h.brokerName !== undefined) s += `,"n":${q(h.brokerName)}`;
   return s + '}';
 }
+
+/** SendMessageResponseHeader as the JSON text of extFields, written directly (one per stored send). */
+export function sendResponseHeaderJson(h: SendMessageResponseHeader): string {
+  let s = `{"msgId":${q(h.msgId)},"queueId":"${h.queueId}","queueOffset":"${h.queueOffset}"`;
+  if (h.transactionId !== undefined) s += `,"transactionId":${q(h.transactionId)}`;
+  if (h.batchUniqId !== undefined) s += `,"batchUniqId":${q(h.batchUniqId)}`;
+  if (h.MSG_REGION !== undefined) s += `,"MSG_REGION":${q(h.MSG_REGION)}`;
+  if (h.TRACE_ON !== undefined) s += `,"TRACE_ON":${q(h.TRACE_ON)}`;
+  return s + '}';
+}
