@@ -174,7 +174,10 @@ export class Producer {
     timeoutMs: number,
   ): Promise<SendResult> {
     const deadline = Date.now() + timeoutMs;
-    const entry = await this.instance.routes.getForPublish(prepared.topic, this.fallback);
+    const routes = this.instance.routes;
+    const cached = routes.peek(prepared.topic);
+    const entry =
+      cached && cached.publishInfo.ok ? cached : await routes.getForPublish(prepared.topic, this.fallback);
     if (!entry.publishInfo.ok) {
       throw new MQClientError(
         MQClientErrorCode.NO_WRITABLE_QUEUE,
@@ -189,7 +192,7 @@ export class Producer {
       if (remaining <= 0) break;
       const mq = entry.publishInfo.selectOneMessageQueue(lastBrokerName) as MessageQueue;
       try {
-        const addr = await this.masterAddrOf(prepared.topic, mq);
+        const addr = routes.findMasterAddr(mq.brokerName) ?? (await this.masterAddrOf(prepared.topic, mq));
         return await this.sendKernel(prepared, code, mq, addr, deadline - Date.now());
       } catch (err) {
         lastErr = err;
@@ -232,7 +235,7 @@ export class Producer {
     return this.sendKernel(prepared, code, mq, addr, remaining);
   }
 
-  private async sendKernel(
+  private sendKernel(
     prepared: PreparedMessage,
     code: number,
     mq: MessageQueue,
@@ -240,8 +243,9 @@ export class Producer {
     timeoutMs: number,
   ): Promise<SendResult> {
     this.heartbeat.track(addr);
-    const resp = await this.instance.remoting.invoke(addr, this.buildRequest(prepared, code, mq), timeoutMs);
-    return processSendResponse(resp, addr, code, mq, prepared);
+    return this.instance.remoting
+      .invoke(addr, this.buildRequest(prepared, code, mq), timeoutMs)
+      .then((resp) => processSendResponse(resp, addr, code, mq, prepared));
   }
 
   /** SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE with the one-letter header a…n (MQClientAPIImpl.sendMessage). */

@@ -33,6 +33,8 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 3000; // as NettyClientConfig.connectT
  */
 export class RemotingClient {
   private readonly channels = new Map<string, Promise<SocketChannel>>();
+  /** The same connections once established, for synchronous use. */
+  private readonly connected = new Map<string, SocketChannel>();
   private readonly processors = new Map<number, ClientRequestProcessor>();
   private readonly logger: Logger;
   private readonly connectTimeoutMs: number;
@@ -47,9 +49,11 @@ export class RemotingClient {
     this.processors.set(code, processor);
   }
 
-  async invoke(addr: string, cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
-    const channel = await this.getChannel(addr);
-    return channel.request(cmd, timeoutMs);
+  invoke(addr: string, cmd: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
+    // An open connection is used at once: no promise hop per request on the hot path.
+    const open = this.connected.get(addr);
+    if (open && open.isActive()) return open.request(cmd, timeoutMs);
+    return this.getChannel(addr).then((channel) => channel.request(cmd, timeoutMs));
   }
 
   async invokeOneway(addr: string, cmd: RemotingCommand): Promise<void> {
@@ -63,9 +67,15 @@ export class RemotingClient {
     if (!ch) {
       const created = this.connect(addr);
       const forget = (): void => {
-        if (this.channels.get(addr) === created) this.channels.delete(addr);
+        if (this.channels.get(addr) === created) {
+          this.channels.delete(addr);
+          this.connected.delete(addr);
+        }
       };
-      created.then((c) => c.onClose(forget), forget);
+      created.then((c) => {
+        this.connected.set(addr, c);
+        c.onClose(forget);
+      }, forget);
       this.channels.set(addr, created);
       ch = created;
     }
@@ -76,6 +86,7 @@ export class RemotingClient {
   closeChannel(addr: string): void {
     const ch = this.channels.get(addr);
     this.channels.delete(addr);
+    this.connected.delete(addr);
     ch?.then((c) => c.close('closed by client')).catch(() => undefined);
   }
 
