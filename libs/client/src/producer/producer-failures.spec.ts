@@ -5,7 +5,7 @@ import {
   ResponseCode,
   ResponseError,
 } from '@rocketts/protocol';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   drop,
   dropMidFrame,
@@ -15,33 +15,10 @@ import {
   wrongLength,
   type Behaviour,
 } from '../../../../test/fakes/fake-broker';
-import { startFakeCluster, type FakeCluster } from '../../../../test/fakes/fake-cluster';
-import { silentLogger } from '../logger';
-import { Producer } from './producer';
-import type { ProducerOptions } from './producer-options';
+import type { FakeCluster } from '../../../../test/fakes/fake-cluster';
+import { producerFixture } from '../../../../test/fakes/producer-fixture';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function cluster(brokers: number): Promise<FakeCluster> {
-  const c = await startFakeCluster(brokers, { queueNums: 1 });
-  cleanups.push(() => c.close());
-  return c;
-}
-
-async function producer(c: FakeCluster, extra: Partial<ProducerOptions> = {}): Promise<Producer> {
-  const p = new Producer({
-    namesrvAddr: c.namesrv.addr,
-    producerGroup: 'PG',
-    logger: silentLogger,
-    ...extra,
-  });
-  await p.start();
-  cleanups.push(() => p.shutdown());
-  return p;
-}
+const { cluster, producer } = producerFixture({ brokers: 1, queueNums: 1 });
 
 const sendCounts = (c: FakeCluster): number[] =>
   c.brokers.map((b) => b.requestsOf(RequestCode.SEND_MESSAGE_V2).length);

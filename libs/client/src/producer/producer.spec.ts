@@ -12,36 +12,15 @@ import {
   type RemotingCommand,
 } from '@rocketts/protocol';
 import { inflateSync } from 'node:zlib';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeRoute, respond, type Behaviour } from '../../../../test/fakes/fake-broker';
-import { startFakeCluster, type FakeCluster } from '../../../../test/fakes/fake-cluster';
+import type { FakeCluster } from '../../../../test/fakes/fake-cluster';
+import { producerFixture } from '../../../../test/fakes/producer-fixture';
 import { silentLogger } from '../logger';
 import type { SendResult } from './message';
 import { Producer } from './producer';
-import type { ProducerOptions } from './producer-options';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function cluster(brokers = 2, queueNums = 2): Promise<FakeCluster> {
-  const c = await startFakeCluster(brokers, { queueNums });
-  cleanups.push(() => c.close());
-  return c;
-}
-
-async function producer(c: FakeCluster, extra: Partial<ProducerOptions> = {}): Promise<Producer> {
-  const p = new Producer({
-    namesrvAddr: c.namesrv.addr,
-    producerGroup: 'PG',
-    logger: silentLogger,
-    ...extra,
-  });
-  await p.start();
-  cleanups.push(() => p.shutdown());
-  return p;
-}
+const { cluster, producer } = producerFixture({ brokers: 2, queueNums: 2 });
 
 const sends = (c: FakeCluster): RemotingCommand[] =>
   c.brokers.flatMap((b) => b.requestsOf(RequestCode.SEND_MESSAGE_V2));
