@@ -57,31 +57,13 @@ export async function updateConsumerOffset(
 }
 
 /** GET_MAX_OFFSET: the next logical offset to be written (the number of entries). */
-export async function getMaxOffset(
-  instance: ClientInstance,
-  addr: string,
-  mq: MessageQueue,
-): Promise<number> {
-  return offsetOf(
-    instance,
-    addr,
-    RequestCode.GET_MAX_OFFSET,
-    TopicQueueRequestHeader.encode({ topic: mq.topic, queueId: mq.queueId }),
-  );
+export function getMaxOffset(instance: ClientInstance, addr: string, mq: MessageQueue): Promise<number> {
+  return offsetOf(instance, addr, RequestCode.GET_MAX_OFFSET, topicQueue(mq));
 }
 
 /** GET_MIN_OFFSET: the smallest logical offset still stored. */
-export async function getMinOffset(
-  instance: ClientInstance,
-  addr: string,
-  mq: MessageQueue,
-): Promise<number> {
-  return offsetOf(
-    instance,
-    addr,
-    RequestCode.GET_MIN_OFFSET,
-    TopicQueueRequestHeader.encode({ topic: mq.topic, queueId: mq.queueId }),
-  );
+export function getMinOffset(instance: ClientInstance, addr: string, mq: MessageQueue): Promise<number> {
+  return offsetOf(instance, addr, RequestCode.GET_MIN_OFFSET, topicQueue(mq));
 }
 
 /** SEARCH_OFFSET_BY_TIMESTAMP (ms since the epoch). */
@@ -101,8 +83,10 @@ export async function getEarliestMsgStoreTime(
   addr: string,
   mq: MessageQueue,
 ): Promise<number> {
-  const header = TopicQueueRequestHeader.encode({ topic: mq.topic, queueId: mq.queueId });
-  const resp = await instance.invoke(addr, instance.request(RequestCode.GET_EARLIEST_MSG_STORETIME, header));
+  const resp = await instance.invoke(
+    addr,
+    instance.request(RequestCode.GET_EARLIEST_MSG_STORETIME, topicQueue(mq)),
+  );
   return GetEarliestMsgStoretimeResponseHeader.decode(resp.extFields).timestamp;
 }
 
@@ -115,3 +99,6 @@ async function offsetOf(
   const resp = await instance.invoke(addr, instance.request(code, header));
   return OffsetResponseHeader.decode(resp.extFields).offset;
 }
+
+const topicQueue = (mq: MessageQueue): Record<string, string> =>
+  TopicQueueRequestHeader.encode({ topic: mq.topic, queueId: mq.queueId });

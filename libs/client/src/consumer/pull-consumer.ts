@@ -125,7 +125,8 @@ export class PullConsumer {
       );
     }
     const sub = this.subscriptionOf(mq.topic, options.subExpression);
-    const addr = await this.pullAddrOf(mq);
+    const found = this.pullAddrOf(mq);
+    const addr = typeof found === 'string' ? found : await found;
     const header = PullMessageRequestHeader.encode({
       consumerGroup: this.config.consumerGroup,
       topic: mq.topic,
@@ -219,43 +220,24 @@ export class PullConsumer {
   }
 
   /** The broker the next pull of `mq` goes to: the suggested one if known, else the master, else any. */
-  private async pullAddrOf(mq: MessageQueue): Promise<string> {
+  private pullAddrOf(mq: MessageQueue): string | Promise<string> {
     const routes = this.instance.routes;
     const wanted = this.pullFromWhichNode.get(messageQueueKey(mq)) ?? MASTER_ID;
-    const lookup = (): string | undefined =>
+    const find = (): string | undefined =>
       routes.findBrokerAddr(mq.brokerName, wanted) ?? routes.findAnyAddr(mq.brokerName);
-    let addr = lookup();
-    if (!addr) {
-      await routes.refresh(mq.topic);
-      addr = lookup();
-    }
-    if (!addr)
-      throw new MQClientError(
-        MQClientErrorCode.BROKER_NOT_FOUND,
-        `broker ${mq.brokerName} is not in the route of ${mq.topic}`,
-      );
-    return addr;
+    // Known brokers are answered without a promise hop: this runs once per pull.
+    return find() ?? routes.resolveAddr(mq.topic, mq.brokerName, find, 'address');
   }
 
   /**
    * Address for offset requests: the master (`masterOnly`, as findBrokerAddressInPublish) or the master else a
    * slave (as findBrokerAddressInSubscribe); the route is read again once when the broker is unknown.
    */
-  private async addrOf(mq: MessageQueue, masterOnly: boolean): Promise<string> {
+  private addrOf(mq: MessageQueue, masterOnly: boolean): Promise<string> {
     const routes = this.instance.routes;
-    const lookup = (): string | undefined =>
+    const find = (): string | undefined =>
       masterOnly ? routes.findMasterAddr(mq.brokerName) : routes.findAnyAddr(mq.brokerName);
-    let addr = lookup();
-    if (!addr) {
-      await routes.refresh(mq.topic);
-      addr = lookup();
-    }
-    if (!addr)
-      throw new MQClientError(
-        MQClientErrorCode.BROKER_NOT_FOUND,
-        `broker ${mq.brokerName} has no known ${masterOnly ? 'master' : 'address'}`,
-      );
-    return addr;
+    return routes.resolveAddr(mq.topic, mq.brokerName, find, masterOnly ? 'master' : 'address');
   }
 }
 

@@ -283,19 +283,15 @@ export class Producer {
   }
 
   /** Master of the queue's broker, reading the route again once if unknown (findBrokerAddressInPublish). */
-  private async masterAddrOf(topic: string, mq: MessageQueue): Promise<string> {
+  private masterAddrOf(topic: string, mq: MessageQueue): Promise<string> {
     const routes = this.instance.routes;
-    let addr = routes.findMasterAddr(mq.brokerName);
-    if (!addr) {
-      await routes.refresh(topic, this.fallback);
-      addr = routes.findMasterAddr(mq.brokerName);
-    }
-    if (!addr)
-      throw new MQClientError(
-        MQClientErrorCode.BROKER_NOT_FOUND,
-        `broker ${mq.brokerName} has no known master`,
-      );
-    return addr;
+    return routes.resolveAddr(
+      topic,
+      mq.brokerName,
+      () => routes.findMasterAddr(mq.brokerName),
+      'master',
+      this.fallback,
+    );
   }
 
   private checkQueue(prepared: PreparedMessage, mq: MessageQueue): MessageQueue {

@@ -5,6 +5,7 @@ import {
   type MessageQueue,
   type TopicRouteData,
 } from '@rocketts/protocol';
+import { MQClientError, MQClientErrorCode } from '../errors/mq-client-error';
 import type { Logger } from '../logger';
 import type { NameServerClient } from './namesrv-client';
 import {
@@ -84,6 +85,30 @@ export class TopicRouteCache {
       this.inflight.set(topic, p);
     }
     return p;
+  }
+
+  /**
+   * `find()` now, or after reading the route of `topic` again once (the broker may be new to this
+   * client); BROKER_NOT_FOUND naming `what` when it is still unknown.
+   */
+  async resolveAddr(
+    topic: string,
+    brokerName: string,
+    find: () => string | undefined,
+    what: string,
+    fallback?: DefaultTopicFallback,
+  ): Promise<string> {
+    let addr = find();
+    if (!addr) {
+      await this.refresh(topic, fallback);
+      addr = find();
+    }
+    if (!addr)
+      throw new MQClientError(
+        MQClientErrorCode.BROKER_NOT_FOUND,
+        `broker ${brokerName} has no known ${what}`,
+      );
+    return addr;
   }
 
   findBrokerAddr(brokerName: string, brokerId: number = MASTER_ID): string | undefined {
