@@ -120,15 +120,6 @@ export class ConsumerManager {
     return [...new Set([...g.channels.values()].map((c) => c.clientId))].sort();
   }
 
-  findSubscription(group: string, topic: string): SubscriptionData | undefined {
-    return this.groups.get(group)?.subscriptions.get(topic);
-  }
-
-  /** Groups whose members subscribe `topic`. */
-  groupsSubscribing(topic: string): string[] {
-    return [...this.groups.values()].filter((g) => g.subscriptions.has(topic)).map((g) => g.groupName);
-  }
-
   private updateSubscriptions(g: ConsumerGroupInfo, subs: SubscriptionData[]): void {
     const topics = new Set<string>();
     for (const s of subs) {

@@ -61,16 +61,6 @@ export class ConsumerOffsetManager {
     return this.pullOffsets.get(`${topic}@${group}`)?.get(queueId) ?? -1;
   }
 
-  /** Groups with committed offsets on `topic`. */
-  groupsOf(topic: string): string[] {
-    const out: string[] = [];
-    for (const key of this.offsets.keys()) {
-      const at = key.lastIndexOf('@');
-      if (key.slice(0, at) === topic) out.push(key.slice(at + 1));
-    }
-    return out;
-  }
-
   offsetsOf(group: string, topic: string): Map<number, number> {
     return new Map(this.offsets.get(`${topic}@${group}`) ?? []);
   }

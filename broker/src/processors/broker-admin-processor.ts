@@ -100,7 +100,6 @@ export class BrokerAdminProcessor {
       msgPutTotal: String(s.messagesPut),
       msgGetTotal: String(s.messagesGot),
       sendFailures: String(s.sendFailures),
-      pullsHeld: String(s.pullsHeld),
       ...this.ctx.store.runtimeInfo(),
     };
   }

@@ -6,7 +6,6 @@ export class BrokerStats {
   messagesGot = 0;
   bytesGot = 0;
   sendFailures = 0;
-  pullsHeld = 0;
   private dayStart = startOfDay(Date.now());
   private putToday = 0;
   private gotToday = 0;

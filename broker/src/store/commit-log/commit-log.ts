@@ -136,10 +136,6 @@ export class CommitLog {
     return this.files.flushedOffset;
   }
 
-  get isFailed(): boolean {
-    return this.failed !== undefined;
-  }
-
   /** Set the next logical offset of every queue (from the consume queues, after recovery). */
   setQueueOffset(topic: string, queueId: number, next: number): void {
     this.offsetsOf(topic)[queueId] = next;

@@ -70,17 +70,6 @@ export class ConsumeQueueTable {
     return out;
   }
 
-  queuesOf(topic: string): ConsumeQueue[] {
-    return [...(this.topics.get(topic)?.values() ?? [])];
-  }
-
-  /** Highest commit-log end any queue references: where dispatch has surely reached. */
-  maxPhysicOffset(): number {
-    let max = 0;
-    for (const cq of this.all()) max = Math.max(max, cq.maxPhysicOffset);
-    return max;
-  }
-
   async flushAll(): Promise<void> {
     this.flushPendingWrites();
     for (const cq of this.all()) await cq.flush();
