@@ -61,6 +61,8 @@ export class PullRequestHoldService {
 
   /** A message was dispatched to a consume queue: wake the pulls it can satisfy. */
   onMessageArrived(req: DispatchRequest): void {
+    // Called for every stored message: nothing to build when no pull is parked.
+    if (this.count === 0) return;
     const key = `${req.topic}@${req.queueId}`;
     const list = this.held.get(key);
     if (!list) return;
