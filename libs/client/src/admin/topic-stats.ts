@@ -1,4 +1,4 @@
-import { num, obj, optObj, parseBody, ProtocolError, str, type MessageQueue } from '@rocketts/protocol';
+import { decodeMessageQueueKey, num, obj, optObj, parseBody, type MessageQueue } from '@rocketts/protocol';
 
 /** TopicOffset of one queue (TopicStatsTable.offsetTable value). */
 export interface TopicQueueStatus {
@@ -27,23 +27,4 @@ export function decodeTopicStatsTable(body: Buffer | undefined): TopicQueueStatu
     });
   }
   return out;
-}
-
-function decodeMessageQueueKey(key: string): MessageQueue {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(key);
-  } catch (err) {
-    throw new ProtocolError(
-      `TopicStatsTable: key ${key.slice(0, 80)} is not a MessageQueue`,
-      'BODY_INVALID',
-      err,
-    );
-  }
-  const mq = obj(parsed, 'MessageQueue');
-  return {
-    topic: str(mq.topic, 'MessageQueue.topic'),
-    brokerName: str(mq.brokerName, 'MessageQueue.brokerName'),
-    queueId: num(mq.queueId, 'MessageQueue.queueId'),
-  };
 }

@@ -4,3 +4,4 @@ export * from './route';
 export * from './topic-config';
 export * from './heartbeat';
 export * from './simple-bodies';
+export * from './consume-bodies';

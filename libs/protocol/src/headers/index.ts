@@ -6,3 +6,4 @@ export * from './query-headers';
 export * from './client-headers';
 export * from './admin-headers';
 export * from './namesrv-headers';
+export * from './consumer-headers';
