@@ -10,10 +10,13 @@ import { PullRequestHoldService } from './long-polling/pull-request-hold-service
 import { ConsumerOffsetManager } from './offsets/consumer-offset-manager';
 import { BrokerAdminProcessor } from './processors/broker-admin-processor';
 import { ClientManageProcessor } from './processors/client-manage-processor';
+import { ConsumerAdminProcessor } from './processors/consumer-admin-processor';
 import { ConsumerManageProcessor } from './processors/consumer-manage-processor';
+import { ConsumerRelayProcessor } from './processors/consumer-relay-processor';
 import { PullMessageProcessor } from './processors/pull-message-processor';
 import { QueryMessageProcessor } from './processors/query-message-processor';
 import { QueueOffsetProcessor } from './processors/queue-offset-processor';
+import { ResetOffsetProcessor } from './processors/reset-offset-processor';
 import { SendMessageProcessor } from './processors/send-message-processor';
 import { TopicAdminProcessor } from './processors/topic-admin-processor';
 import { NameServerRegistrar } from './registration/name-server-registrar';
@@ -95,7 +98,10 @@ export class BrokerController {
       .register(ConsumerManageProcessor.codes, new ConsumerManageProcessor(this.ctx))
       .register(QueueOffsetProcessor.codes, new QueueOffsetProcessor(this.ctx))
       .register(TopicAdminProcessor.codes, new TopicAdminProcessor(this.ctx))
-      .register(BrokerAdminProcessor.codes, new BrokerAdminProcessor(this.ctx));
+      .register(BrokerAdminProcessor.codes, new BrokerAdminProcessor(this.ctx))
+      .register(ConsumerAdminProcessor.codes, new ConsumerAdminProcessor(this.ctx))
+      .register(ResetOffsetProcessor.codes, new ResetOffsetProcessor(this.ctx))
+      .register(ConsumerRelayProcessor.codes, new ConsumerRelayProcessor(this.ctx));
     this.server = new RemotingServer({
       port: b.listenPort,
       host: b.bindAddress,

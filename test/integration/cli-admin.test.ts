@@ -1,91 +1,31 @@
-import { execFile, type ExecFileException } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { promisify } from 'node:util';
-import { CURRENT_VERSION_DESC } from '@rocketts/protocol';
+import { RemotingClient, silentLogger } from '@rocketts/client';
+import {
+  createRequest,
+  CURRENT_VERSION_DESC,
+  parseBody,
+  RequestCode,
+  UpdateConsumerOffsetRequestHeader,
+  type RemotingCommand,
+} from '@rocketts/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, startBroker, startNamesrv, type ProcHandle } from '../helpers/cluster';
+import { adminCli, closedPort, eventually, field, tableRows } from '../helpers/admin-cli';
+import { startBroker, startNamesrv, type ProcHandle } from '../helpers/cluster';
 import { randomName, randomTopic, tmpStoreDir } from '../helpers/tmp';
 
-const execFileAsync = promisify(execFile);
-
-/** One admin command's budget: a hanging client (a socket or timer left open) fails the test. */
-const CLI_TIMEOUT_MS = 15_000;
 const CLUSTER = 'TestCluster';
 const BROKER_NAME = 'broker-a';
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Poll until `check` passes: routes reach the name server and the index is built asynchronously. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((res) => server.close(() => res()));
-  return port;
-}
-
-/** Rows of an mqadmin-style table, header line dropped, cells split on runs of blanks. */
-const tableRows = (stdout: string): string[][] =>
-  stdout
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim().split(/\s+/));
-
-/** The value of a `Label:   value` line of a message detail block. */
-function field(stdout: string, label: string): string | undefined {
-  const line = stdout.split('\n').find((l) => l.startsWith(`${label}:`));
-  return line?.slice(label.length + 1).trim();
-}
 
 describe('rocketts admin against a real name server and broker', () => {
   const dirs = tmpStoreDir('rocketts-cli-admin-');
   let ns: ProcHandle;
   let broker: ProcHandle;
 
-  /** `node broker/bin/rocketts.js admin …` with the environment a user would have (no NAMESRV_ADDR, default logs). */
-  async function admin(...args: string[]): Promise<CliResult> {
-    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: dirs.dir };
-    delete env.NAMESRV_ADDR;
-    delete env.ROCKETTS_LOG_LEVEL;
-    try {
-      const { stdout, stderr } = await execFileAsync(process.execPath, [CLI, 'admin', ...args], {
-        env,
-        timeout: CLI_TIMEOUT_MS,
-      });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as ExecFileException & { stdout: string; stderr: string };
-      if (typeof e.code !== 'number')
-        throw new Error(`rocketts admin ${args.join(' ')} did not exit (${e.signal ?? e.message})`);
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
-
-  /** Run a command that must succeed, returning its stdout. */
-  async function ok(...args: string[]): Promise<string> {
-    const r = await admin(...args);
-    expect(r, `rocketts admin ${args.join(' ')}`).toMatchObject({ code: 0, stderr: '' });
-    return r.stdout;
-  }
+  const { run: admin, ok } = adminCli(dirs.dir);
+  const raw = new RemotingClient({ logger: silentLogger });
+  /** One request straight to the broker, to see its state. */
+  const brokerCall = (code: number, ext?: Record<string, string>): Promise<RemotingCommand> =>
+    raw.invoke(broker.addr, createRequest(code, ext), 5000);
 
   async function createTopic(topic: string, queues: number): Promise<void> {
     const q = String(queues);
@@ -99,6 +39,7 @@ describe('rocketts admin against a real name server and broker', () => {
   });
 
   afterAll(async () => {
+    raw.shutdown();
     await broker?.stop();
     await ns?.stop();
     dirs.cleanup();
@@ -115,8 +56,18 @@ describe('rocketts admin against a real name server and broker', () => {
         'queryMsgByUniqueKey',
         'sendMessage',
         'consumeMessage',
+        'deleteTopic',
+        'brokerStatus',
+        'updateSubGroup',
+        'deleteSubGroup',
+        'consumerProgress',
+        'consumerConnection',
+        'producerConnection',
+        'consumerStatus',
+        'resetOffsetByTime',
+        'resendDlq',
       ])
-        expect(out).toContain(verb);
+        expect(out).toMatch(new RegExp(`^ +${verb} +\\S`, 'm'));
     }
     expect(await ok('help', 'sendMessage')).toMatch(/^usage: rocketts admin sendMessage .*-t <topic>/);
   });
@@ -284,6 +235,83 @@ describe('rocketts admin against a real name server and broker', () => {
     const row = tableRows(out).find((r) => r[1] === BROKER_NAME);
     expect(row?.slice(0, 5)).toEqual([CLUSTER, BROKER_NAME, '0', broker.addr, CURRENT_VERSION_DESC]);
     expect(Number(row?.[7])).toBeGreaterThanOrEqual(0);
+  });
+
+  it('deleteTopic removes a topic from the broker and the name server', async () => {
+    const topic = randomTopic();
+    await createTopic(topic, 2);
+    await ok('sendMessage', '-n', ns.addr, '-t', topic, '-p', 'doomed');
+    expect(await ok('deleteTopic', '-n', ns.addr, '-t', topic, '-c', CLUSTER)).toBe(
+      `delete topic [${topic}] from cluster [${CLUSTER}] success.\n` +
+        `delete topic [${topic}] from NameServer success.\n`,
+    );
+    expect((await ok('topicList', '-n', ns.addr)).split('\n')).not.toContain(topic);
+    const route = await admin('topicRoute', '-n', ns.addr, '-t', topic);
+    expect(route.code).toBe(1);
+    expect(route.stderr).toContain('TOPIC_NOT_EXIST');
+    const all = parseBody((await brokerCall(RequestCode.GET_ALL_TOPIC_CONFIG)).body, 'topics');
+    expect(Object.keys(all.topicConfigTable as object)).not.toContain(topic);
+  });
+
+  it('brokerStatus prints the runtime table of a broker, or of each broker of a cluster', async () => {
+    const out = await ok('brokerStatus', '-n', ns.addr, '-b', broker.addr);
+    expect(out).toMatch(new RegExp(`^brokerVersionDesc +: ${CURRENT_VERSION_DESC}$`, 'm'));
+    expect(out).toMatch(/^msgPutTotalTodayNow +: \d+$/m);
+    const keys = out
+      .trim()
+      .split('\n')
+      .map((l) => l.split(':')[0]?.trim() ?? '');
+    expect(keys).toEqual([...keys].sort());
+    expect(await ok('brokerStatus', '-n', ns.addr, '-c', CLUSTER)).toMatch(
+      new RegExp(`^${broker.addr.replace(/\./g, '\\.')} +brokerActive +: true$`, 'm'),
+    );
+    expect((await admin('brokerStatus', '-n', ns.addr)).code).toBe(2);
+  });
+
+  it('updateSubGroup writes a group config; deleteSubGroup -r true removes it and its offsets', async () => {
+    const group = randomName('Group');
+    const created = await ok(
+      'updateSubGroup',
+      '-n',
+      ns.addr,
+      '-c',
+      CLUSTER,
+      '-g',
+      group,
+      '-r',
+      '5',
+      '-q',
+      '2',
+    );
+    expect(created).toContain(`create subscription group to ${broker.addr} success.\n`);
+    expect(created).toMatch(
+      new RegExp(`^SubscriptionGroupConfig\\{groupName=${group}, .*retryQueueNums=2, retryMaxTimes=5,`, 'm'),
+    );
+    const groups = async () =>
+      parseBody((await brokerCall(RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG)).body, 'groups')
+        .subscriptionGroupTable as Record<string, Record<string, unknown>>;
+    expect((await groups())[group]).toMatchObject({
+      retryMaxTimes: 5,
+      retryQueueNums: 2,
+      consumeBroadcastEnable: false,
+    });
+
+    const topic = randomTopic();
+    await createTopic(topic, 1);
+    await brokerCall(
+      RequestCode.UPDATE_CONSUMER_OFFSET,
+      UpdateConsumerOffsetRequestHeader.encode({ consumerGroup: group, topic, queueId: 0, commitOffset: 0 }),
+    );
+    const offsets = async () =>
+      Object.keys(
+        parseBody((await brokerCall(RequestCode.GET_ALL_CONSUMER_OFFSET)).body, 'o').offsetTable as object,
+      );
+    expect(await offsets()).toContain(`${topic}@${group}`);
+    expect(await ok('deleteSubGroup', '-n', ns.addr, '-b', broker.addr, '-g', group, '-r', 'true')).toBe(
+      `delete subscription group [${group}] from broker [${broker.addr}] success.\n`,
+    );
+    expect((await groups())[group]).toBeUndefined();
+    expect(await offsets()).not.toContain(`${topic}@${group}`);
   });
 
   it('a missing required flag exits 2 naming it, with the verb usage', async () => {

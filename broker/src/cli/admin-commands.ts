@@ -1,20 +1,38 @@
 import { InvalidArgumentError, RocketError } from '@rocketts/protocol';
 import { parseArgs, UsageError } from './args';
-import { clusterList } from './admin/cluster-verbs';
+import { brokerStatus, clusterList } from './admin/cluster-verbs';
 import { CommandError } from './admin/command-error';
 import { consumeMessage } from './admin/consume-verb';
+import {
+  consumerConnection,
+  consumerProgress,
+  consumerStatus,
+  producerConnection,
+} from './admin/consumer-verbs';
+import { deleteSubGroup, updateSubGroup } from './admin/group-verbs';
+import { resendDlq, resetOffsetByTime } from './admin/offset-verbs';
 import { queryMsgById, queryMsgByKey, queryMsgByUniqueKey } from './admin/query-verbs';
 import { sendMessage } from './admin/send-verb';
-import { topicList, topicRoute, topicStatus, updateTopic } from './admin/topic-verbs';
+import { deleteTopic, topicList, topicRoute, topicStatus, updateTopic } from './admin/topic-verbs';
 import { VerbArgs, wantsHelp, type AdminVerb, type VerbOutput } from './admin/verb';
 
 /** The verbs of `rocketts admin`, named and flagged as mqadmin's sub-commands. */
 export const ADMIN_VERBS: readonly AdminVerb[] = [
   updateTopic,
+  deleteTopic,
   topicList,
   topicRoute,
   topicStatus,
   clusterList,
+  brokerStatus,
+  updateSubGroup,
+  deleteSubGroup,
+  consumerProgress,
+  consumerConnection,
+  producerConnection,
+  consumerStatus,
+  resetOffsetByTime,
+  resendDlq,
   queryMsgById,
   queryMsgByKey,
   queryMsgByUniqueKey,

@@ -113,6 +113,14 @@ export class ConsumerManager {
     return removed;
   }
 
+  /** The live connection a member registered under `clientId` (ConsumerManager.findChannel), for relayed admin calls. */
+  findChannel(group: string, clientId: string): ClientChannelInfo | undefined {
+    const g = this.groups.get(group);
+    if (!g) return undefined;
+    for (const c of g.channels.values()) if (c.clientId === clientId) return c;
+    return undefined;
+  }
+
   /** Client ids of the group's live members, sorted. */
   consumerIds(group: string): string[] {
     const g = this.groups.get(group);

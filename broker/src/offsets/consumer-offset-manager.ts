@@ -65,13 +65,28 @@ export class ConsumerOffsetManager {
     return new Map(this.offsets.get(`${topic}@${group}`) ?? []);
   }
 
+  /** Topics the group has committed offsets for (whichTopicByConsumer). */
+  topicsOf(group: string): string[] {
+    const out: string[] = [];
+    for (const key of this.offsets.keys()) {
+      const at = key.indexOf('@');
+      if (key.slice(at + 1) === group) out.push(key.slice(0, at));
+    }
+    return out;
+  }
+
+  /** Committed and pull offsets of every group for `topic` (a deleted topic's progress goes with it). */
   removeTopic(topic: string): void {
-    for (const key of [...this.offsets.keys()]) if (key.startsWith(`${topic}@`)) this.offsets.delete(key);
+    for (const table of [this.offsets, this.pullOffsets])
+      for (const key of [...table.keys()]) if (key.startsWith(`${topic}@`)) table.delete(key);
     this.dirty = true;
   }
 
+  /** Committed and pull offsets of `group` on every topic (DELETE_SUBSCRIPTIONGROUP with cleanOffset). */
   removeGroup(group: string): void {
-    for (const key of [...this.offsets.keys()]) if (key.endsWith(`@${group}`)) this.offsets.delete(key);
+    // Topic names cannot hold '@', so the group is everything after the first one.
+    for (const table of [this.offsets, this.pullOffsets])
+      for (const key of [...table.keys()]) if (key.slice(key.indexOf('@') + 1) === group) table.delete(key);
     this.dirty = true;
   }
 

@@ -1,5 +1,7 @@
 import type { Admin } from '@rocketts/client';
+import { UsageError } from '../args';
 import { withAdmin } from './clients';
+import { CommandError } from './command-error';
 import { formatTable } from './format';
 import { defineVerb, NAMESRV_OPTION } from './verb';
 
@@ -82,5 +84,47 @@ export const clusterList = defineVerb({
         rows,
       ),
     );
+  },
+});
+
+/** `key: value` lines, keys sorted (BrokerStatusSubCommand.printBrokerRuntimeStats). */
+function statusLines(info: Record<string, string>, prefix: string): string {
+  return Object.keys(info)
+    .sort()
+    .map((k) => `${prefix}${k.padEnd(32)}: ${info[k]}\n`)
+    .join('');
+}
+
+/** As BrokerStatusSubCommand: the runtime KV table of one broker (-b), or of every broker of a cluster (-c). */
+export const brokerStatus = defineVerb({
+  name: 'brokerStatus',
+  description: 'Fetch broker runtime status data',
+  synopsis: '-n <namesrvAddr> (-b <brokerAddr> | -c <clusterName>)',
+  options: [
+    NAMESRV_OPTION,
+    { short: 'b', long: 'brokerAddr', arg: 'brokerAddr', description: 'broker address (host:port)' },
+    { short: 'c', long: 'clusterName', arg: 'clusterName', description: 'every broker of this cluster' },
+  ],
+  async run(args, io) {
+    const brokerAddr = args.string('brokerAddr');
+    const clusterName = args.string('clusterName');
+    if ((brokerAddr === undefined) === (clusterName === undefined))
+      throw new UsageError('give exactly one of -b <brokerAddr> and -c <clusterName>');
+    await withAdmin(args, async (admin) => {
+      if (brokerAddr !== undefined) {
+        io.out(statusLines(await admin.brokerStatus(brokerAddr), ''));
+        return;
+      }
+      const info = await admin.clusterInfo();
+      const names = info.clusterAddrTable.get(clusterName as string);
+      if (!names) throw new CommandError(`cluster ${clusterName} is not known to the name server`);
+      for (const name of [...names].sort()) {
+        const addrs = info.brokerAddrTable.get(name)?.brokerAddrs ?? new Map<number, string>();
+        for (const id of [...addrs.keys()].sort((a, b) => a - b)) {
+          const addr = addrs.get(id) as string;
+          io.out(statusLines(await admin.brokerStatus(addr), `${addr.padEnd(24)} `));
+        }
+      }
+    });
   },
 });

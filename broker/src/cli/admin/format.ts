@@ -55,3 +55,17 @@ export function javaMapString(map: Readonly<Record<string, string>>): string {
     .map((k) => `${k}=${map[k]}`);
   return `{${entries.join(', ')}}`;
 }
+
+/** "yyyy-MM-dd HH:mm:ss" in local time (UtilAll.YYYY_MM_DD_HH_MM_SS, consumerProgress's #LastTime). */
+export function formatSeconds(ms: number): string {
+  return formatTimestamp(ms).slice(0, 19);
+}
+
+/** MQVersion.getVersionDesc: "V4_9_8", "V5_0_0_SNAPSHOT"; versions before 4.0.0 by number. */
+export function versionDesc(ordinal: number): string {
+  const FIRST_4X_SNAPSHOT = 212; // ordinal of V4_0_0_SNAPSHOT; V4_0_0 = 213, then SNAPSHOT/release pairs
+  if (!Number.isInteger(ordinal) || ordinal < FIRST_4X_SNAPSHOT) return `version ${ordinal}`;
+  const snapshot = (ordinal - FIRST_4X_SNAPSHOT) % 2 === 0;
+  const k = (ordinal + (snapshot ? 1 : 0) - 213) / 2;
+  return `V${4 + Math.floor(k / 100)}_${Math.floor((k % 100) / 10)}_${k % 10}${snapshot ? '_SNAPSHOT' : ''}`;
+}

@@ -134,3 +134,27 @@ export const topicStatus = defineVerb({
     );
   },
 });
+
+/** As DeleteTopicSubCommand: from every broker of the cluster, then from every name server. */
+export const deleteTopic = defineVerb({
+  name: 'deleteTopic',
+  description: 'Delete topic from broker and NameServer',
+  options: [
+    NAMESRV_OPTION,
+    TOPIC_OPTION,
+    {
+      short: 'c',
+      long: 'clusterName',
+      arg: 'clusterName',
+      description: 'delete topic from this cluster',
+      required: true,
+    },
+  ],
+  async run(args, io) {
+    const topic = args.required('topic');
+    const clusterName = args.required('clusterName');
+    await withAdmin(args, (admin) => admin.deleteTopic(topic, clusterName));
+    io.out(`delete topic [${topic}] from cluster [${clusterName}] success.\n`);
+    io.out(`delete topic [${topic}] from NameServer success.\n`);
+  },
+});

@@ -10,7 +10,12 @@ import {
   ViewMessageRequestHeader,
   compareMessageQueue,
   type ClusterInfo,
+  type Connection,
+  type ConsumeMessageDirectlyResult,
+  type ConsumerConnection,
+  type ConsumerRunningInfo,
   type MessageExt,
+  type SubscriptionGroupConfig,
   type TopicConfigSerializeWrapper,
   type TopicRouteData,
 } from '@rocketts/protocol';
@@ -21,7 +26,14 @@ import { nonEmptyString, nonNegativeInt, positiveInt } from '../options/validate
 import { checkTopic } from '../producer/validators';
 import { MASTER_ID } from '../route/topic-publish-info';
 import { resolveAdminOptions, type AdminOptions } from './admin-options';
+import { consumeMessageDirectly, getConsumerRunningInfo } from './consumer-calls';
+import { consumerProgress, type ConsumerProgress } from './consumer-progress';
+import { consumerConnection, producerConnection } from './connections';
 import { createTopic, type CreateTopicOptions } from './create-topic';
+import { deleteTopic } from './delete-topic';
+import { resendDlq, type ResendDlqOptions, type ResendDlqResult } from './resend-dlq';
+import { resetOffsetByTime, type ResetQueueOffset } from './reset-offset';
+import { deleteSubGroup, updateSubGroup, type GroupTarget, type SubGroupInput } from './sub-group';
 import {
   DEFAULT_QUERY_MAX_NUM,
   queryMessage,
@@ -32,13 +44,14 @@ import { decodeTopicStatsTable, type TopicQueueStatus } from './topic-stats';
 
 /**
  * Cluster administration and message lookup (DefaultMQAdminExt / MQAdminImpl): topics, routes, stats,
- * cluster info, messages by id or key, broker runtime info. Every call reads fresh data.
+ * cluster info, messages by id or key, broker runtime info, consumer groups, their progress, clients and
+ * offsets, dead-letter replay. Every call reads fresh data.
  */
 export class Admin {
   private readonly instance: ClientInstance;
   private readonly state = new ServiceState('Admin');
 
-  constructor(options: AdminOptions) {
+  constructor(private readonly options: AdminOptions) {
     this.instance = new ClientInstance(resolveAdminOptions(options));
   }
 
@@ -142,6 +155,121 @@ export class Admin {
       this.instance.request(RequestCode.GET_BROKER_RUNTIME_INFO),
     );
     return decodeKvTable(resp.body);
+  }
+
+  /** mqadmin brokerStatus: the broker's runtime KV table (same as brokerRuntimeInfo). */
+  async brokerStatus(brokerAddr: string): Promise<Record<string, string>> {
+    return this.brokerRuntimeInfo(brokerAddr);
+  }
+
+  /** Delete a topic from every broker of a cluster, then from every name server; returns the brokers. */
+  async deleteTopic(topic: string, clusterName: string): Promise<string[]> {
+    this.state.assertRunning();
+    return deleteTopic(this.instance, topic, nonEmptyString(clusterName, 'clusterName'));
+  }
+
+  /** Lag of a consumer group per queue and in total, on every broker (GET_CONSUME_STATS). */
+  async consumerProgress(consumerGroup: string, topic?: string): Promise<ConsumerProgress> {
+    this.state.assertRunning();
+    return consumerProgress(
+      this.instance,
+      nonEmptyString(consumerGroup, 'consumerGroup'),
+      topic === undefined ? undefined : checkTopic(topic),
+    );
+  }
+
+  /** The group's online clients, subscriptions and settings; CONSUMER_NOT_ONLINE when none is connected. */
+  async consumerConnection(consumerGroup: string): Promise<ConsumerConnection> {
+    this.state.assertRunning();
+    return consumerConnection(this.instance, nonEmptyString(consumerGroup, 'consumerGroup'));
+  }
+
+  /** The producer group's clients connected to the brokers of `topic`. */
+  async producerConnection(producerGroup: string, topic: string): Promise<Connection[]> {
+    this.state.assertRunning();
+    return producerConnection(
+      this.instance,
+      nonEmptyString(producerGroup, 'producerGroup'),
+      checkTopic(topic),
+    );
+  }
+
+  /**
+   * Move the group's offsets on `topic` to the first message stored at or after `timestamp` (ms; −1 = the
+   * end) on every broker of the topic; without `force` offsets only move back. Online clients are told.
+   */
+  async resetOffsetByTime(
+    consumerGroup: string,
+    topic: string,
+    timestamp: number,
+    force = true,
+  ): Promise<ResetQueueOffset[]> {
+    this.state.assertRunning();
+    if (!Number.isSafeInteger(timestamp) || timestamp < -1)
+      throw new InvalidArgumentError(
+        'timestamp',
+        'must be ms since the epoch, or -1 for the end of each queue',
+      );
+    return resetOffsetByTime(
+      this.instance,
+      nonEmptyString(consumerGroup, 'consumerGroup'),
+      checkTopic(topic),
+      timestamp,
+      force === true,
+    );
+  }
+
+  /** Create or replace a subscription group's config on one broker or a cluster's masters. */
+  async updateSubGroup(
+    config: SubGroupInput,
+    target: GroupTarget,
+  ): Promise<{ config: SubscriptionGroupConfig; brokerAddrs: string[] }> {
+    this.state.assertRunning();
+    return updateSubGroup(this.instance, config, target);
+  }
+
+  /** Delete a subscription group (and with `cleanOffset` its offsets); see deleteSubGroup for clusters. */
+  async deleteSubGroup(groupName: string, target: GroupTarget, cleanOffset = false): Promise<string[]> {
+    this.state.assertRunning();
+    return deleteSubGroup(this.instance, groupName, target, cleanOffset === true);
+  }
+
+  /** What one client of the group reports about itself (GET_CONSUMER_RUNNING_INFO, relayed by a broker). */
+  async getConsumerRunningInfo(
+    consumerGroup: string,
+    clientId: string,
+    jstack = false,
+  ): Promise<ConsumerRunningInfo> {
+    this.state.assertRunning();
+    return getConsumerRunningInfo(
+      this.instance,
+      nonEmptyString(consumerGroup, 'consumerGroup'),
+      nonEmptyString(clientId, 'clientId'),
+      jstack === true,
+    );
+  }
+
+  /** Have one client of the group consume the message with this offset id now (CONSUME_MESSAGE_DIRECTLY). */
+  async consumeMessageDirectly(
+    consumerGroup: string,
+    clientId: string,
+    offsetMsgId: string,
+    topic?: string,
+  ): Promise<ConsumeMessageDirectlyResult> {
+    this.state.assertRunning();
+    return consumeMessageDirectly(
+      this.instance,
+      nonEmptyString(consumerGroup, 'consumerGroup'),
+      nonEmptyString(clientId, 'clientId'),
+      nonEmptyString(offsetMsgId, 'msgId'),
+      topic,
+    );
+  }
+
+  /** Send the dead letters of %DLQ%<group> back to their original topics, from a checkpoint; see resendDlq. */
+  async resendDlq(consumerGroup: string, options: ResendDlqOptions = {}): Promise<ResendDlqResult> {
+    this.state.assertRunning();
+    return resendDlq(this.options, consumerGroup, options);
   }
 
   /** Every topic config of one broker and its data version (GET_ALL_TOPIC_CONFIG). */

@@ -17,7 +17,7 @@ import {
   rejectUnknownKeys,
 } from '../options/validate';
 import { checkTopic } from '../producer/validators';
-import { MASTER_ID } from '../route/topic-publish-info';
+import { clusterMasters } from './brokers';
 
 export interface CreateTopicOptions {
   topic: string;
@@ -106,28 +106,6 @@ export async function createTopic(instance: ClientInstance, input: CreateTopicOp
       );
   }
   return targets.map((t) => t.addr);
-}
-
-/** Masters of a cluster (CommandUtil.fetchMasterAndSlaveDistinguish), with their broker names. */
-async function clusterMasters(
-  instance: ClientInstance,
-  clusterName: string,
-): Promise<{ brokerName: string; addr: string }[]> {
-  const info = await instance.namesrv.getBrokerClusterInfo();
-  const names = info.clusterAddrTable.get(clusterName);
-  if (!names)
-    throw new MQClientError(
-      MQClientErrorCode.CLUSTER_NOT_FOUND,
-      `cluster ${clusterName} is not known to the name server`,
-    );
-  const out: { brokerName: string; addr: string }[] = [];
-  for (const brokerName of [...names].sort()) {
-    const addr = info.brokerAddrTable.get(brokerName)?.brokerAddrs.get(MASTER_ID);
-    if (addr) out.push({ brokerName, addr });
-  }
-  if (out.length === 0)
-    throw new MQClientError(MQClientErrorCode.BROKER_NOT_FOUND, `cluster ${clusterName} has no master`);
-  return out;
 }
 
 async function brokerNameOf(instance: ClientInstance, addr: string): Promise<string> {

@@ -5,11 +5,14 @@ import {
   decodeConsumerRunningInfo,
   decodeConsumeStats,
   decodeLockBatchRequest,
+  decodeProducerConnection,
   decodeLockBatchResponse,
   decodeResetOffsetBody,
   encodeConsumeStats,
+  encodeConsumerConnection,
   encodeLockBatchRequest,
   encodeLockBatchResponse,
+  encodeProducerConnection,
   encodeResetOffsetBody,
 } from './consume-bodies';
 
@@ -65,6 +68,17 @@ describe('consume bodies', () => {
     ]);
     expect(c.subscriptionTable.T?.subString).toBe('*');
     expect(c.messageModel).toBe('CLUSTERING');
+    expect(encodeConsumerConnection(c).toString()).toBe(text);
+  });
+
+  it('ProducerConnection', () => {
+    const text =
+      '{"connectionSet":[{"clientAddr":"10.0.0.6:6666","clientId":"10.0.0.6@9","language":"NODE_JS","version":399}]}';
+    const conns = decodeProducerConnection(b(text));
+    expect(conns).toEqual([
+      { clientAddr: '10.0.0.6:6666', clientId: '10.0.0.6@9', language: 'NODE_JS', version: 399 },
+    ]);
+    expect(encodeProducerConnection(conns).toString()).toBe(text);
   });
 
   it('ConsumerRunningInfo and ConsumeMessageDirectlyResult', () => {
