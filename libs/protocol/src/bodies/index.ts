@@ -5,3 +5,4 @@ export * from './topic-config';
 export * from './heartbeat';
 export * from './simple-bodies';
 export * from './consume-bodies';
+export * from './delay-offset';
