@@ -11,6 +11,7 @@ import { ConsumerOffsetManager } from './offsets/consumer-offset-manager';
 import { BrokerAdminProcessor } from './processors/broker-admin-processor';
 import { ClientManageProcessor } from './processors/client-manage-processor';
 import { ConsumerManageProcessor } from './processors/consumer-manage-processor';
+import { ConsumerSendMsgBackProcessor } from './processors/consumer-send-msg-back-processor';
 import { PullMessageProcessor } from './processors/pull-message-processor';
 import { QueryMessageProcessor } from './processors/query-message-processor';
 import { QueueOffsetProcessor } from './processors/queue-offset-processor';
@@ -110,6 +111,7 @@ export class BrokerController {
       .register(QueryMessageProcessor.codes, new QueryMessageProcessor(this.ctx))
       .register(ClientManageProcessor.codes, new ClientManageProcessor(this.ctx))
       .register(ConsumerManageProcessor.codes, new ConsumerManageProcessor(this.ctx))
+      .register(ConsumerSendMsgBackProcessor.codes, new ConsumerSendMsgBackProcessor(this.ctx))
       .register(QueueOffsetProcessor.codes, new QueueOffsetProcessor(this.ctx))
       .register(TopicAdminProcessor.codes, new TopicAdminProcessor(this.ctx))
       .register(BrokerAdminProcessor.codes, new BrokerAdminProcessor(this.ctx));
