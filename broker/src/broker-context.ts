@@ -1,5 +1,6 @@
 import type { Logger } from '@rocketts/client';
 import type { BrokerConfig } from './config/broker-config';
+import type { ScheduleConfig } from './config/schedule-config';
 import type { StoreConfig } from './config/store-config';
 import type { ConsumerManager } from './client-manager/consumer-manager';
 import type { ProducerManager } from './client-manager/producer-manager';
@@ -10,6 +11,7 @@ import type { MessageStore } from './store/message-store';
 import type { SubscriptionGroupManager } from './subscription/subscription-group-manager';
 import type { TopicConfigManager } from './topics/topic-config-manager';
 import type { RuntimeSettings } from './config/runtime-settings';
+import type { ScheduleMessageService } from './schedule/schedule-message-service';
 
 /**
  * What processors share: the managers and the broker's identity. Built once by the controller;
@@ -18,6 +20,7 @@ import type { RuntimeSettings } from './config/runtime-settings';
 export interface BrokerContext {
   config: BrokerConfig;
   storeConfig: StoreConfig;
+  scheduleConfig: ScheduleConfig;
   /** Settings an admin may change at runtime (UPDATE_BROKER_CONFIG). */
   settings: RuntimeSettings;
   logger: Logger;
@@ -28,6 +31,8 @@ export interface BrokerContext {
   consumers: ConsumerManager;
   producers: ProducerManager;
   sqlFilters: SqlFilterCache;
+  /** Delayed messages: the level table (DELAY put hook) and the delivery cursors. */
+  schedule: ScheduleMessageService;
   stats: BrokerStats;
   /** "ip:port" clients use for this broker. */
   brokerAddr(): string;

@@ -1,5 +1,5 @@
 import { createLogger, RemotingClient, type Logger, type RemotingChannel } from '@rocketts/client';
-import { encodeHostAddress } from '@rocketts/protocol';
+import { encodeHostAddress, Perm, SystemTopic } from '@rocketts/protocol';
 import type { BrokerContext } from './broker-context';
 import { ConsumerManager } from './client-manager/consumer-manager';
 import { ProducerManager } from './client-manager/producer-manager';
@@ -13,6 +13,7 @@ import { ClientManageProcessor } from './processors/client-manage-processor';
 import { ConsumerAdminProcessor } from './processors/consumer-admin-processor';
 import { ConsumerManageProcessor } from './processors/consumer-manage-processor';
 import { ConsumerRelayProcessor } from './processors/consumer-relay-processor';
+import { ConsumerSendMsgBackProcessor } from './processors/consumer-send-msg-back-processor';
 import { PullMessageProcessor } from './processors/pull-message-processor';
 import { QueryMessageProcessor } from './processors/query-message-processor';
 import { QueueOffsetProcessor } from './processors/queue-offset-processor';
@@ -20,6 +21,10 @@ import { ResetOffsetProcessor } from './processors/reset-offset-processor';
 import { SendMessageProcessor } from './processors/send-message-processor';
 import { TopicAdminProcessor } from './processors/topic-admin-processor';
 import { NameServerRegistrar } from './registration/name-server-registrar';
+import { DelayLevelTable } from './schedule/delay-levels';
+import { DelayOffsetTable } from './schedule/delay-offset-table';
+import { scheduleDeliverTime } from './schedule/delay-put-hook';
+import { ScheduleMessageService } from './schedule/schedule-message-service';
 import { RemotingServer } from './remoting/remoting-server';
 import { ProcessorTable } from './remoting/request-processor';
 import { brokerHealth, brokerMetrics } from './stats/broker-metrics';
@@ -64,10 +69,16 @@ export class BrokerController {
     const b = config.broker;
     const root = config.store.storePathRootDir;
     const settings = new RuntimeSettings(b);
-    this.store = new MessageStore({ config: config.store, logger: logger.child('store') });
+    const delayLevels = DelayLevelTable.parse(config.schedule.messageDelayLevel);
+    this.store = new MessageStore({
+      config: config.store,
+      logger: logger.child('store'),
+      scheduleDeliverTime: scheduleDeliverTime(delayLevels),
+    });
     this.ctx = {
       config: b,
       storeConfig: config.store,
+      scheduleConfig: config.schedule,
       settings,
       logger,
       store: this.store,
@@ -83,6 +94,13 @@ export class BrokerController {
       consumers: new ConsumerManager(logger),
       producers: new ProducerManager(),
       sqlFilters: new SqlFilterCache(),
+      schedule: new ScheduleMessageService({
+        store: this.store,
+        levels: delayLevels,
+        offsets: new DelayOffsetTable(root),
+        persistIntervalMs: config.schedule.flushDelayOffsetInterval,
+        logger: logger.child('schedule'),
+      }),
       stats: new BrokerStats(),
       brokerAddr: () => this.addr,
       storeHost: () => this.storeHostBytes,
@@ -96,6 +114,7 @@ export class BrokerController {
       .register(QueryMessageProcessor.codes, new QueryMessageProcessor(this.ctx))
       .register(ClientManageProcessor.codes, new ClientManageProcessor(this.ctx))
       .register(ConsumerManageProcessor.codes, new ConsumerManageProcessor(this.ctx))
+      .register(ConsumerSendMsgBackProcessor.codes, new ConsumerSendMsgBackProcessor(this.ctx))
       .register(QueueOffsetProcessor.codes, new QueueOffsetProcessor(this.ctx))
       .register(TopicAdminProcessor.codes, new TopicAdminProcessor(this.ctx))
       .register(BrokerAdminProcessor.codes, new BrokerAdminProcessor(this.ctx))
@@ -122,8 +141,13 @@ export class BrokerController {
     const { logger } = this.ctx;
     await this.store.start();
     this.ctx.topics.load();
+    // One queue per delay level, perm 6, registered like any topic (TopicConfigManager does so at start).
+    this.ctx.topics.ensure(SystemTopic.SCHEDULE, this.ctx.schedule.levels.maxLevel, Perm.READ | Perm.WRITE);
     this.ctx.groups.load();
     this.ctx.offsets.load();
+    this.ctx.schedule.load();
+    // Slaves get delayed messages through replication, so only a master delivers them.
+    if (b.brokerRole !== 'SLAVE') this.ctx.schedule.start();
     this.store.onMessageArrived((req) => this.holder.onMessageArrived(req));
     this.holder.start();
     const port = await this.server.start();
@@ -189,6 +213,7 @@ export class BrokerController {
     await this.server.stop();
     await this.http?.stop();
     this.client.shutdown();
+    await this.ctx.schedule.stop();
     await this.ctx.offsets.persist(true);
     await this.store.shutdown();
     this.ctx.logger.info('broker stopped', { addr: this.addr });

@@ -8,7 +8,6 @@ import { Admin, Producer, PullConsumer, PullStatus, silentLogger, type SendResul
 import {
   MessageProperty,
   MessageSysFlag,
-  RequestCode,
   ResponseCode,
   RETRY_GROUP_TOPIC_PREFIX,
   type MessageExt,
@@ -154,7 +153,12 @@ describe('ali-ons 3.12 against the RocketTS name server and broker', () => {
 
   beforeAll(async () => {
     namesrv = await startNamesrv(namesrvDir.dir);
-    broker = await startBroker({ namesrv: namesrv.addr, storeDir: brokerDir.dir });
+    broker = await startBroker({
+      namesrv: namesrv.addr,
+      storeDir: brokerDir.dir,
+      // Every delay level one second, so a retry (level 3 + reconsumeTimes) comes back within the test.
+      conf: { messageDelayLevel: Array.from({ length: 18 }, () => '1s').join(' ') },
+    });
     admin = new Admin({ namesrvAddr: namesrv.addr, logger: silentLogger });
     await admin.start();
   });
@@ -333,16 +337,17 @@ describe('ali-ons 3.12 against the RocketTS name server and broker', () => {
   );
 
   it(
-    're-sends a failed message to %RETRY%<group> when CONSUMER_SEND_MSG_BACK is refused, and redelivers it',
+    'retries a failed message through CONSUMER_SEND_MSG_BACK: the copy comes back from %RETRY%<group> after its delay level',
     async () => {
       const topic = await createTopic();
       const group = randomGroup();
       const retryTopic = `${RETRY_GROUP_TOPIC_PREFIX}${group}`;
       const producer = await startOurProducer();
+      const errorsBefore = aliErrors.length;
 
-      const deliveries: Delivery[] = [];
+      const deliveries: (Delivery & { at: number })[] = [];
       await startAliConsumer(group, topic, '*', async (msg) => {
-        deliveries.push(snapshot(msg));
+        deliveries.push({ ...snapshot(msg), at: Date.now() });
         if (msg.reconsumeTimes === 0) throw new Error('first attempt fails on purpose');
       });
 
@@ -352,22 +357,28 @@ describe('ali-ons 3.12 against the RocketTS name server and broker', () => {
       await sleep(1000);
       expect(deliveries).toHaveLength(2);
 
-      const [first, again] = deliveries as [Delivery, Delivery];
+      const [first, again] = deliveries as [Delivery & { at: number }, Delivery & { at: number }];
       expect(first.msgId).toBe(sent.offsetMsgId);
       expect(first.reconsumeTimes).toBe(0);
 
-      // ali-ons asked for CONSUMER_SEND_MSG_BACK first. The broker does not implement it yet and
-      // answers REQUEST_CODE_NOT_SUPPORTED; once it does, ali-ons no longer falls back (the copy
-      // then comes back after delay level 3) and this test must follow.
-      const refused = aliErrors.find(
-        (e) => e.name === 'MQClientException' && e.code === ResponseCode.REQUEST_CODE_NOT_SUPPORTED,
-      );
-      expect(refused?.message).toContain(`request type ${RequestCode.CONSUMER_SEND_MSG_BACK} not supported`);
+      // ali-ons' CONSUMER_SEND_MSG_BACK succeeded: the only error it reported is the handler's own,
+      // and it never fell back to re-sending the copy itself (that copy would carry RECONSUME_TIME).
+      const errors = aliErrors.slice(errorsBefore);
+      expect(errors.map((e) => e.message)).toEqual([
+        expect.stringContaining('first attempt fails on purpose'),
+      ]);
+      expect(errors.some((e) => e.code !== undefined)).toBe(false);
+      expect(errors.find((e) => e.code === ResponseCode.REQUEST_CODE_NOT_SUPPORTED)).toBeUndefined();
 
-      // The fallback copy came from %RETRY%<group>; ali-ons gives it back to the topic's handler.
+      // The broker's copy waited for delay level 3 (one second on this broker) in SCHEDULE_TOPIC_XXXX,
+      // then came from %RETRY%<group>; ali-ons gives it back to the topic's handler.
+      expect(again.at - first.at).toBeGreaterThanOrEqual(900);
       expect(again.topic).toBe(topic);
       expect(again.properties[MessageProperty.RETRY_TOPIC]).toBe(topic);
       expect(again.properties[MessageProperty.ORIGIN_MESSAGE_ID]).toBe(first.msgId);
+      expect(again.properties[MessageProperty.REAL_TOPIC]).toBe(retryTopic);
+      expect(again.properties[MessageProperty.RECONSUME_TIME]).toBeUndefined();
+      expect(again.properties[MessageProperty.DELAY]).toBeUndefined();
       expect(again.reconsumeTimes).toBe(1);
       expect(again.body.equals(body)).toBe(true);
       expect(again.tags).toBe('TagR');
@@ -385,6 +396,7 @@ describe('ali-ons 3.12 against the RocketTS name server and broker', () => {
       expect(copy.reconsumeTimes).toBe(1);
       expect(copy.properties[MessageProperty.RETRY_TOPIC]).toBe(topic);
       expect(copy.properties[MessageProperty.ORIGIN_MESSAGE_ID]).toBe(first.msgId);
+      expect(copy.properties[MessageProperty.WAIT]).toBe('false');
     },
     LONG_TEST_MS,
   );

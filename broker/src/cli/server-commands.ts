@@ -1,13 +1,7 @@
 import { createLogger, type Logger } from '@rocketts/client';
 import { ConfigError } from '@rocketts/protocol';
 import { BrokerController } from '../broker-controller';
-import {
-  BROKER_SCHEMA,
-  NAMESRV_SCHEMA,
-  readPropertiesFile,
-  resolveBrokerConfig,
-  STORE_SCHEMA,
-} from '../config';
+import { BROKER_CONF_SCHEMAS, NAMESRV_SCHEMA, readPropertiesFile, resolveBrokerConfig } from '../config';
 import { NamesrvController, resolveNamesrvConfig } from '../namesrv';
 import { stringFlag, UsageError, type ParsedArgs } from './args';
 
@@ -85,12 +79,12 @@ export async function namesrvCommand(args: ParsedArgs): Promise<void> {
 
 export async function brokerCommand(args: ParsedArgs): Promise<void> {
   const logger = createLogger('broker');
-  const input = collectConfig(args, [BROKER_SCHEMA, STORE_SCHEMA], logger);
+  const input = collectConfig(args, [...BROKER_CONF_SCHEMAS], logger);
   const n = stringFlag(args, 'n', 'namesrvAddr');
   if (n !== undefined) input.namesrvAddr = n;
   const config = resolveBrokerConfig(input, { unknownKeys: 'warn', logger });
   if (args.flags.has('p') || args.flags.has('printConfigItem')) {
-    for (const [k, v] of Object.entries({ ...config.broker, ...config.store }))
+    for (const [k, v] of Object.entries({ ...config.broker, ...config.store, ...config.schedule }))
       process.stdout.write(`${k}=${String(v)}\n`);
     return;
   }

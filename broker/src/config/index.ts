@@ -2,17 +2,23 @@ import { networkInterfaces } from 'node:os';
 import type { Logger } from '@rocketts/client';
 import { BROKER_SCHEMA, resolveBrokerIdentity, type BrokerConfig } from './broker-config';
 import { rejectUnknownKeys, unknownKeys } from './config-schema';
+import { resolveScheduleConfig, SCHEDULE_SCHEMA, type ScheduleConfig } from './schedule-config';
 import { resolveStoreConfig, STORE_SCHEMA, type StoreConfig } from './store-config';
 
 export * from './broker-config';
 export * from './store-config';
+export * from './schedule-config';
 export * from './config-schema';
 export * from './properties-file';
 
 export interface ResolvedBrokerConfig {
   broker: BrokerConfig;
   store: StoreConfig;
+  schedule: ScheduleConfig;
 }
+
+/** Every concern of a broker's flat config (broker.conf); a key belongs to exactly one. */
+export const BROKER_CONF_SCHEMAS = [BROKER_SCHEMA, STORE_SCHEMA, SCHEDULE_SCHEMA] as const;
 
 /**
  * One flat input, as broker.conf is, split by concern. Unknown keys are rejected (API) or reported
@@ -22,15 +28,16 @@ export function resolveBrokerConfig(
   input: Record<string, unknown>,
   options: { unknownKeys?: 'reject' | 'warn'; logger?: Logger } = {},
 ): ResolvedBrokerConfig {
-  if ((options.unknownKeys ?? 'reject') === 'reject') rejectUnknownKeys(input, BROKER_SCHEMA, STORE_SCHEMA);
+  if ((options.unknownKeys ?? 'reject') === 'reject') rejectUnknownKeys(input, ...BROKER_CONF_SCHEMAS);
   else
-    for (const key of unknownKeys(input, BROKER_SCHEMA, STORE_SCHEMA))
+    for (const key of unknownKeys(input, ...BROKER_CONF_SCHEMAS))
       options.logger?.warn('unknown config key ignored', { key });
   const pick = (schema: object): Record<string, unknown> =>
     Object.fromEntries(Object.entries(input).filter(([k]) => k in schema));
   return {
     broker: resolveBrokerIdentity(pick(BROKER_SCHEMA)),
     store: resolveStoreConfig(pick(STORE_SCHEMA)),
+    schedule: resolveScheduleConfig(pick(SCHEDULE_SCHEMA)),
   };
 }
 

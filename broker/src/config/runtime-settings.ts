@@ -2,6 +2,7 @@ import { ConfigError } from '@rocketts/protocol';
 import type { BrokerConfig } from './broker-config';
 import { BROKER_SCHEMA } from './broker-config';
 import { resolveSchema } from './config-schema';
+import { SCHEDULE_SCHEMA } from './schedule-config';
 import { STORE_SCHEMA } from './store-config';
 
 /** Keys UPDATE_BROKER_CONFIG may change on a running broker; everything else needs a restart. */
@@ -56,7 +57,7 @@ export class RuntimeSettings {
     for (const key of Object.keys(updates)) {
       if (PATH_LIKE.test(key)) return { forbidden: key };
       if (!(HOT_KEYS as readonly string[]).includes(key)) {
-        if (key in BROKER_SCHEMA || key in STORE_SCHEMA) return { forbidden: key };
+        if (key in BROKER_SCHEMA || key in STORE_SCHEMA || key in SCHEDULE_SCHEMA) return { forbidden: key };
         throw new ConfigError(key, 'unknown configuration key');
       }
     }

@@ -15,7 +15,7 @@ import { formatProperties, parseProperties } from '../config/properties-file';
 import type { RequestProcessor } from '../remoting/request-processor';
 import { decodeSubscriptionGroupConfig } from '../subscription/subscription-group-config';
 
-/** Broker-wide administration (AdminBrokerProcessor: runtime info, config, files, subscription groups). */
+/** Broker-wide administration (AdminBrokerProcessor: runtime info, config, files, subscription groups, offsets for slaves). */
 export class BrokerAdminProcessor {
   static readonly codes = [
     RequestCode.GET_BROKER_RUNTIME_INFO,
@@ -26,6 +26,7 @@ export class BrokerAdminProcessor {
     RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG,
     RequestCode.DELETE_SUBSCRIPTIONGROUP,
     RequestCode.GET_ALL_CONSUMER_OFFSET,
+    RequestCode.GET_ALL_DELAY_OFFSET,
   ];
 
   constructor(private readonly ctx: BrokerContext) {}
@@ -42,6 +43,7 @@ export class BrokerAdminProcessor {
             formatProperties({
               ...this.ctx.config,
               ...this.ctx.storeConfig,
+              ...this.ctx.scheduleConfig,
               ...this.ctx.settings.snapshot(),
             }),
             'utf8',
@@ -63,6 +65,8 @@ export class BrokerAdminProcessor {
         if (h.cleanOffset) this.ctx.offsets.removeGroup(h.groupName);
         return ok();
       }
+      case RequestCode.GET_ALL_DELAY_OFFSET:
+        return ok(this.ctx.schedule.encodeOffsets());
       default:
         return ok(this.ctx.offsets.encode());
     }
@@ -101,6 +105,7 @@ export class BrokerAdminProcessor {
       msgGetTotal: String(s.messagesGot),
       sendFailures: String(s.sendFailures),
       ...this.ctx.store.runtimeInfo(),
+      ...this.ctx.schedule.runtimeInfo(),
     };
   }
 }

@@ -6,6 +6,7 @@ import {
   scanSendProperties,
   isWriteable,
   MessageProperty,
+  Perm,
   MessageSysFlag,
   parseAddress,
   RequestCode,
@@ -26,8 +27,36 @@ import type { BrokerContext } from '../broker-context';
 import type { RequestProcessor } from '../remoting/request-processor';
 import type { AppendResult, MessageInner } from '../store/commit-log/commit-log';
 import { respond } from '../remoting/respond';
-import { isNotAllowedSendTopic, isRetryTopic, topicNameProblem } from '../topics/topic-validator';
+import {
+  DLQ_QUEUE_NUMS_PER_GROUP,
+  directRetrySendGoesToDlq,
+  maxReconsumeTimesOf,
+} from '../retry/retry-policy';
+import { parseDelayLevel } from '../schedule/delay-levels';
+import { scheduleIfDelayed } from '../schedule/delay-put-hook';
+import {
+  dlqTopicOf,
+  groupOfRetryTopic,
+  isNotAllowedSendTopic,
+  isRetryTopic,
+  topicNameProblem,
+} from '../topics/topic-validator';
 import { putStatusToResponse } from './response-mapping';
+
+/**
+ * What a message's DELAY property does: honoured for single sends, refused in batches (a batch is
+ * one contiguous append to one queue), ignored on the way to a DLQ (dead letters are not delayed).
+ */
+type DelayMode = 'honour' | 'refuse' | 'ignore';
+
+/** Where the messages of one request are stored; built once per request. */
+interface Target {
+  topic: string;
+  queueId: number;
+  sysFlag: number;
+  bornHost: Buffer;
+  delay: DelayMode;
+}
 
 /** Send requests: SEND_MESSAGE (10), SEND_MESSAGE_V2 (310), SEND_BATCH_MESSAGE (320) — SendMessageProcessor.java. */
 export class SendMessageProcessor implements RequestProcessor {
@@ -59,23 +88,80 @@ export class SendMessageProcessor implements RequestProcessor {
     const { topicConfig, queueId } = checked;
     let sysFlag = header.sysFlag;
     if (topicConfig.topicFilterType === TopicFilterType.MULTI_TAG) sysFlag |= MessageSysFlag.MULTI_TAGS;
-    const bornHost = this.bornHost(channel);
-    const build = (flag: number, body: Buffer, props: string): MessageInner =>
-      this.message(header, queueId, sysFlag, bornHost, flag, body, props);
-    let msgs: MessageInner[];
-    if (cmd.code === RequestCode.SEND_BATCH_MESSAGE) {
+    const batch = cmd.code === RequestCode.SEND_BATCH_MESSAGE;
+    const target: Target = {
+      topic: header.topic,
+      queueId,
+      sysFlag,
+      bornHost: this.bornHost(channel),
+      delay: batch ? 'refuse' : 'honour',
+    };
+    if (isRetryTopic(header.topic)) {
+      if (batch) {
+        return createResponse(
+          cmd,
+          ResponseCode.MESSAGE_ILLEGAL,
+          `batch request does not support retry group ${header.topic}`,
+        );
+      }
+      const error = this.routeRetrySend(cmd, header, target);
+      if (error) return error;
+    }
+    const msgs: MessageInner[] = [];
+    if (batch) {
       const batchProps = stripUniqKey(header.properties ?? '');
-      msgs = decodeBatchBody(cmd.body ?? Buffer.alloc(0)).map((e) =>
-        build(e.flag, e.body, joinProps(e.properties, batchProps)),
-      );
+      for (const e of decodeBatchBody(cmd.body ?? Buffer.alloc(0))) {
+        const m = this.message(header, target, e.flag, e.body, joinProps(e.properties, batchProps));
+        if (typeof m === 'string') return createResponse(cmd, ResponseCode.MESSAGE_ILLEGAL, m);
+        msgs.push(m);
+      }
       if (msgs.length === 0) return createResponse(cmd, ResponseCode.MESSAGE_ILLEGAL, 'the batch is empty');
     } else {
-      msgs = [build(header.flag, cmd.body ?? EMPTY, header.properties ?? '')];
+      const m = this.message(header, target, header.flag, cmd.body ?? EMPTY, header.properties ?? '');
+      if (typeof m === 'string') return createResponse(cmd, ResponseCode.MESSAGE_ILLEGAL, m);
+      msgs.push(m);
     }
     this.ctx.store.appendMessages(msgs, (result) =>
-      respond(channel, cmd, this.toResponse(cmd, msgs, queueId, result)),
+      respond(channel, cmd, this.toResponse(cmd, msgs, target.queueId, result)),
     );
     return null;
+  }
+
+  /**
+   * §11.2, direct sends to %RETRY%<group> (a client's fallback when send-back failed): past the
+   * reconsume limit the message goes to %DLQ%<group> queue 0, undelayed (handleRetryAndDLQ).
+   */
+  private routeRetrySend(
+    cmd: RemotingCommand,
+    h: SendMessageRequestHeader,
+    target: Target,
+  ): RemotingCommand | undefined {
+    const groupName = groupOfRetryTopic(h.topic);
+    const group = this.ctx.groups.findOrCreate(groupName);
+    if (!group) {
+      return createResponse(
+        cmd,
+        ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST,
+        `subscription group not exist, ${groupName}`,
+      );
+    }
+    const max = maxReconsumeTimesOf(cmd.version, h.maxReconsumeTimes, group.retryMaxTimes);
+    if (!directRetrySendGoesToDlq(h.reconsumeTimes ?? 0, max)) return undefined;
+    const dlq = this.ctx.topics.ensure(
+      dlqTopicOf(groupName),
+      DLQ_QUEUE_NUMS_PER_GROUP,
+      Perm.READ | Perm.WRITE,
+    );
+    if (!isWriteable(dlq.perm))
+      return createResponse(
+        cmd,
+        ResponseCode.NO_PERMISSION,
+        `the topic[${dlq.topicName}] sending message is forbidden`,
+      );
+    target.topic = dlq.topicName;
+    target.queueId = 0;
+    target.delay = 'ignore';
+    return undefined;
   }
 
   private toResponse(
@@ -152,17 +238,16 @@ export class SendMessageProcessor implements RequestProcessor {
 
   /**
    * The message to store: the broker adds CLUSTER (and UNIQ_KEY when absent, as 5.x brokers do) and
-   * derives tags, keys and WAIT. One object literal, no spreads: this runs for every message.
+   * derives tags, keys and WAIT. One object literal, no spreads: this runs for every message. Only a
+   * message carrying DELAY goes on to the put hook. A string is why the message is illegal.
    */
   private message(
     h: SendMessageRequestHeader,
-    queueId: number,
-    sysFlag: number,
-    bornHost: Buffer,
+    t: Target,
     flag: number,
     body: Buffer,
     props: string,
-  ): MessageInner {
+  ): MessageInner | string {
     const p = scanSendProperties(props);
     let s = props;
     if (s.length > 0 && s.charCodeAt(s.length - 1) !== 2) s += '\u0002';
@@ -171,16 +256,16 @@ export class SendMessageProcessor implements RequestProcessor {
       uniqKey = this.uniqKeys.next();
       s += `${MessageProperty.UNIQ_KEY}\u0001${uniqKey}\u0002`;
     }
-    return {
-      topic: h.topic,
-      queueId,
+    const msg: MessageInner = {
+      topic: t.topic,
+      queueId: t.queueId,
       flag,
       body,
       properties: s + this.clusterProperty,
       tagsCode: tagsCodeOf(p.tags),
-      sysFlag,
+      sysFlag: t.sysFlag,
       bornTimestamp: h.bornTimestamp,
-      bornHost,
+      bornHost: t.bornHost,
       storeHost: this.ctx.storeHost(),
       reconsumeTimes: h.reconsumeTimes ?? 0,
       preparedTransactionOffset: 0,
@@ -188,6 +273,13 @@ export class SendMessageProcessor implements RequestProcessor {
       keys: p.keys,
       uniqKey,
     };
+    if (p.delay !== undefined && t.delay !== 'ignore') {
+      const level = parseDelayLevel(p.delay);
+      if (level === undefined) return `the DELAY property '${p.delay}' is not a delay level`;
+      if (level > 0 && t.delay === 'refuse') return 'delayed messages cannot be sent in a batch';
+      scheduleIfDelayed(msg, level, this.ctx.schedule.levels);
+    }
+    return msg;
   }
 
   private bornHost(channel: RemotingChannel): Buffer {

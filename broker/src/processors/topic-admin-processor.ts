@@ -74,6 +74,13 @@ export class TopicAdminProcessor {
         `The specified topic[${h.topic}] is conflicted with AUTO_CREATE_TOPIC_KEY_TOPIC.`,
       );
     }
+    // SCHEDULE_TOPIC_XXXX and the other broker-internal topics are the broker's own (5.x AdminBrokerProcessor).
+    if (isSystemTopic(h.topic))
+      return createResponse(
+        cmd,
+        ResponseCode.SYSTEM_ERROR,
+        `The topic[${h.topic}] is conflict with system topic.`,
+      );
     for (const [name, n] of [
       ['readQueueNums', h.readQueueNums],
       ['writeQueueNums', h.writeQueueNums],

@@ -58,5 +58,19 @@ export function brokerMetrics(ctx: BrokerContext, connections: number, heldPulls
       'gauge',
       ctx.consumers.groupNames().length,
     ),
+    m(
+      'rocketts_broker_schedule_delivered_total',
+      'Delayed messages delivered to their real topic',
+      'counter',
+      ctx.schedule.delivered,
+    ),
+    // Per delay level: entries of SCHEDULE_TOPIC_XXXX not yet delivered (due or not).
+    ...ctx.schedule.progress().map((p): Metric => ({
+      name: 'rocketts_broker_schedule_backlog',
+      help: 'Delayed messages waiting per delay level',
+      type: 'gauge',
+      value: Math.max(0, p.maxOffset - p.offset),
+      labels: { ...labels, level: String(p.level) },
+    })),
   ];
 }

@@ -17,7 +17,7 @@ import { CommitLogReadCache } from './commit-log/read-cache';
 import { ConsumeQueueTable } from './consume-queue/consume-queue-table';
 import { CQ_UNIT_SIZE } from './consume-queue/cq-unit';
 import type { DispatchRequest } from './dispatch/dispatch-request';
-import { ReputService } from './dispatch/reput-service';
+import { ReputService, type ScheduleDeliverTime } from './dispatch/reput-service';
 import { getMessage, type GetMessageResult } from './get-message';
 import { IndexService } from './index/index-service';
 import type { MessageFilter } from './message-filter';
@@ -31,6 +31,8 @@ export interface MessageStoreOptions {
   readCacheBytes?: number;
   /** Disk use fraction of the store's partition; injectable for tests. */
   diskUsed?: () => number;
+  /** Delivery time of delayed records (the schedule service's level table); without it their tagsCode is kept. */
+  scheduleDeliverTime?: ScheduleDeliverTime;
 }
 
 export interface QueryMessageResult {
@@ -66,7 +68,7 @@ export class MessageStore {
     const root = c.storePathRootDir;
     this.queues = new ConsumeQueueTable(join(root, 'consumequeue'), c.mappedFileSizeConsumeQueue);
     this.index = new IndexService(join(root, 'index'), c.maxHashSlotNum, c.maxIndexNum, c.messageIndexEnable);
-    this.reput = new ReputService(this.queues, this.index);
+    this.reput = new ReputService(this.queues, this.index, options.scheduleDeliverTime);
     this.commitLog = new CommitLog({
       dir: c.commitLogDir,
       fileSize: c.mappedFileSizeCommitLog,
@@ -257,6 +259,11 @@ export class MessageStore {
       else lo = mid + 1;
     }
     return boundary === 'lower' ? lo : Math.max(min, lo - 1);
+  }
+
+  /** fdatasync the commit log; resolves with the offset now on disk (the schedule service saves cursors after it). */
+  flushCommitLog(): Promise<number> {
+    return this.commitLog.files.flush();
   }
 
   /** The stored record at a commit-log offset (VIEW_MESSAGE_BY_ID, send-back, transactions). */

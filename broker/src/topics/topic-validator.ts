@@ -1,4 +1,9 @@
-import { NOT_ALLOWED_SEND_TOPICS, RETRY_GROUP_TOPIC_PREFIX, SystemTopic } from '@rocketts/protocol';
+import {
+  DLQ_GROUP_TOPIC_PREFIX,
+  NOT_ALLOWED_SEND_TOPICS,
+  RETRY_GROUP_TOPIC_PREFIX,
+  SystemTopic,
+} from '@rocketts/protocol';
 
 export { topicNameProblem } from '@rocketts/protocol';
 
@@ -14,3 +19,6 @@ export const isSystemTopic = (topic: string): boolean =>
   SYSTEM_TOPICS.has(topic) || topic.startsWith('rmq_sys_');
 export const isRetryTopic = (topic: string): boolean => topic.startsWith(RETRY_GROUP_TOPIC_PREFIX);
 export const retryTopicOf = (group: string): string => `${RETRY_GROUP_TOPIC_PREFIX}${group}`;
+export const dlqTopicOf = (group: string): string => `${DLQ_GROUP_TOPIC_PREFIX}${group}`;
+/** The consumer group of a %RETRY%<group> topic. */
+export const groupOfRetryTopic = (topic: string): string => topic.slice(RETRY_GROUP_TOPIC_PREFIX.length);

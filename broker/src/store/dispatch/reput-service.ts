@@ -1,3 +1,4 @@
+import { SystemTopic } from '@rocketts/protocol';
 import type { ConsumeQueueTable } from '../consume-queue/consume-queue-table';
 import type { IndexService } from '../index/index-service';
 import { isConsumable, type DispatchRequest } from './dispatch-request';
@@ -7,6 +8,13 @@ import { isConsumable, type DispatchRequest } from './dispatch-request';
  * that messages arrived (DefaultMessageStore.ReputMessageService). The commit log calls it once per
  * written batch, in order; recovery calls it for every record it re-reads.
  */
+/**
+ * The consume-queue tagsCode of a SCHEDULE_TOPIC_XXXX record: its delivery time, from its DELAY
+ * property and store time. Computed at dispatch, live and in recovery alike, as
+ * CommitLog.checkMessageAndReturnSize does, so a rebuilt unit equals the one first written.
+ */
+export type ScheduleDeliverTime = (properties: string, storeTimestamp: number) => number;
+
 export class ReputService {
   /** Commit-log offset just past the last dispatched record. */
   dispatchedOffset = 0;
@@ -15,6 +23,7 @@ export class ReputService {
   constructor(
     private readonly queues: ConsumeQueueTable,
     private readonly index: IndexService,
+    private readonly scheduleDeliverTime?: ScheduleDeliverTime,
   ) {}
 
   onMessageArrived(listener: (req: DispatchRequest) => void): void {
@@ -42,6 +51,8 @@ export class ReputService {
 
   private apply(req: DispatchRequest, toQueue: boolean, toIndex: boolean): void {
     if (toQueue && isConsumable(req.sysFlag)) {
+      if (req.topic === SystemTopic.SCHEDULE && this.scheduleDeliverTime)
+        req.tagsCode = this.scheduleDeliverTime(req.properties, req.storeTimestamp);
       this.queues.put(
         req.topic,
         req.queueId,

@@ -6,3 +6,4 @@ export * from './heartbeat';
 export * from './simple-bodies';
 export * from './consume-bodies';
 export * from './subscription-group';
+export * from './delay-offset';

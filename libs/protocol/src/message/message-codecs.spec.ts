@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPullSysFlag } from '../codes/flags';
 import { decodeBatchBody, encodeBatchBody } from './batch-body';
 import { createOffsetMsgId, decodeOffsetMsgId, UniqKeyGenerator } from './message-id';
-import { decodeProperties, encodeProperties, findProperty } from './properties';
+import { decodeProperties, encodeProperties, findProperty, scanSendProperties } from './properties';
 import { encodeHostAddress, parseAddress } from './host-address';
 import { javaHashCode } from './tag-hash';
 
@@ -29,6 +29,25 @@ describe('properties string (§7.4, §19.5)', () => {
     expect(findProperty(s, 'TAGS')).toBe('TagB');
     expect(findProperty(s, 'KEYS')).toBeUndefined();
     expect(findProperty(s, 'NONE')).toBeUndefined();
+  });
+
+  it('scans the properties a broker needs from a send in one pass, DELAY included', () => {
+    const s = encodeProperties({
+      TAGS: 'T',
+      KEYS: 'a b',
+      WAIT: 'false',
+      DELAY: '3',
+      UNIQ_KEY: 'U',
+      DELAYX: '9',
+    });
+    expect(scanSendProperties(s)).toEqual({
+      tags: 'T',
+      keys: 'a b',
+      wait: 'false',
+      delay: '3',
+      uniqKey: 'U',
+    });
+    expect(scanSendProperties('DELAY\u0001\u0002').delay).toBeUndefined();
   });
 });
 

@@ -61,9 +61,11 @@ export interface SendProperties {
   keys?: string;
   uniqKey?: string;
   wait?: string;
+  /** DELAY: the delay level as sent (§11.1); the broker parses it only when present. */
+  delay?: string;
 }
 
-/** TAGS, KEYS, UNIQ_KEY and WAIT in one pass, with decodeProperties' rules (the send hot path). */
+/** TAGS, KEYS, UNIQ_KEY, WAIT and DELAY in one pass, with decodeProperties' rules (the send hot path). */
 export function scanSendProperties(s: string): SendProperties {
   const out: SendProperties = {};
   const len = s.length;
@@ -77,6 +79,7 @@ export function scanSendProperties(s: string): SendProperties {
       if (nameLen === 4 && s.startsWith('TAGS', index)) out.tags = s.substring(kv + 1, next);
       else if (nameLen === 4 && s.startsWith('KEYS', index)) out.keys = s.substring(kv + 1, next);
       else if (nameLen === 4 && s.startsWith('WAIT', index)) out.wait = s.substring(kv + 1, next);
+      else if (nameLen === 5 && s.startsWith('DELAY', index)) out.delay = s.substring(kv + 1, next);
       else if (nameLen === 8 && s.startsWith('UNIQ_KEY', index)) out.uniqKey = s.substring(kv + 1, next);
     }
     index = next + 1;
