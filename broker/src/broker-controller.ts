@@ -14,6 +14,7 @@ import { ConsumerManageProcessor } from './processors/consumer-manage-processor'
 import { PullMessageProcessor } from './processors/pull-message-processor';
 import { QueryMessageProcessor } from './processors/query-message-processor';
 import { QueueOffsetProcessor } from './processors/queue-offset-processor';
+import { ensureReplyTopic, ReplyMessageProcessor } from './processors/reply-message-processor';
 import { SendMessageProcessor } from './processors/send-message-processor';
 import { TopicAdminProcessor } from './processors/topic-admin-processor';
 import { NameServerRegistrar } from './registration/name-server-registrar';
@@ -95,7 +96,8 @@ export class BrokerController {
       .register(ConsumerManageProcessor.codes, new ConsumerManageProcessor(this.ctx))
       .register(QueueOffsetProcessor.codes, new QueueOffsetProcessor(this.ctx))
       .register(TopicAdminProcessor.codes, new TopicAdminProcessor(this.ctx))
-      .register(BrokerAdminProcessor.codes, new BrokerAdminProcessor(this.ctx));
+      .register(BrokerAdminProcessor.codes, new BrokerAdminProcessor(this.ctx))
+      .register(ReplyMessageProcessor.codes, new ReplyMessageProcessor(this.ctx));
     this.server = new RemotingServer({
       port: b.listenPort,
       host: b.bindAddress,
@@ -116,6 +118,7 @@ export class BrokerController {
     const { logger } = this.ctx;
     await this.store.start();
     this.ctx.topics.load();
+    ensureReplyTopic(this.ctx.topics, b.brokerClusterName);
     this.ctx.groups.load();
     this.ctx.offsets.load();
     this.store.onMessageArrived((req) => this.holder.onMessageArrived(req));

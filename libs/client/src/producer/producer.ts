@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import {
   encodeHeartbeatData,
   InvalidArgumentError,
   RequestCode,
+  StateError,
   UniqKeyGenerator,
   UnregisterClientRequestHeader,
   type MessageQueue,
@@ -14,6 +16,8 @@ import { positiveInt } from '../options/validate';
 import type { BatchSendResult, Message, SendCallback, SendOptions, SendResult } from './message';
 import { prepareBatch, prepareMessage, type PrepareContext, type PreparedMessage } from './prepare-message';
 import { resolveProducerOptions, type ProducerConfig, type ProducerOptions } from './producer-options';
+import { checkReplyMessage, withRequestProperties, type ReplyMessage } from './reply-message';
+import { Requester } from './requester';
 import { Sender } from './sender';
 
 /** Time UNREGISTER_CLIENT may take per broker at shutdown. */
@@ -21,7 +25,7 @@ const UNREGISTER_TIMEOUT_MS = 3000; // as MQClientAPIImpl.unregisterClient calle
 
 /**
  * Sends messages (DefaultMQProducer): validates locally, then hands the send to the Sender (route, queue
- * choice with fault avoidance, retries on another broker, ordered sends).
+ * choice with fault avoidance, retries on another broker, ordered sends) and request-reply to the Requester.
  * Sends of one producer share one connection per broker and pipeline.
  */
 export class Producer {
@@ -32,6 +36,7 @@ export class Producer {
   private readonly heartbeat: BrokerHeartbeat;
   private readonly prepareContext: PrepareContext;
   private readonly sender: Sender;
+  private readonly requester: Requester;
 
   constructor(options: ProducerOptions) {
     this.config = resolveProducerOptions(options);
@@ -53,6 +58,7 @@ export class Producer {
       this.config.heartbeatBrokerIntervalMs,
     );
     this.sender = new Sender(this.config, this.instance, this.heartbeat);
+    this.requester = new Requester(this.instance, this.heartbeat);
   }
 
   /** "ip@instanceName", as brokers see this producer. */
@@ -75,6 +81,7 @@ export class Producer {
   async shutdown(): Promise<void> {
     if (!this.state.beginShutdown()) return;
     this.heartbeat.stop();
+    this.requester.rejectAll(new StateError('producer shut down before the reply arrived'));
     const header = UnregisterClientRequestHeader.encode({
       clientID: this.clientId,
       producerGroup: this.config.producerGroup,
@@ -149,6 +156,44 @@ export class Producer {
       options,
       timeoutMs,
     )) as BatchSendResult;
+  }
+
+  /**
+   * Send `msg` as a request and resolve with its reply (DefaultMQProducerImpl.request): CORRELATION_ID,
+   * REPLY_TO_CLIENT (this client) and TTL (the timeout) are added, the brokers are heartbeated first so they
+   * can push the reply here, and a RequestTimeoutError ends the wait after `timeoutMs` (the send included).
+   * Queue options are those of `send`. The replier answers with `createReply` + `sendReply`.
+   */
+  async request(msg: Message, options: SendOptions = {}): Promise<ReplyMessage> {
+    this.state.assertRunning();
+    const timeoutMs = this.timeoutOf(options);
+    const begin = Date.now();
+    const correlationId = randomUUID();
+    const prepared = prepareMessage(
+      withRequestProperties(msg, correlationId, this.clientId, timeoutMs),
+      this.prepareContext,
+    );
+    if (prepared.reply) throw new InvalidArgumentError('message', 'a reply cannot be sent as a request');
+    await this.requester.ensureReachable(await this.sender.publishEntry(prepared.topic));
+    const waitMs = timeoutMs - (Date.now() - begin);
+    const awaited = this.requester.expect(correlationId, prepared.topic, timeoutMs, waitMs);
+    try {
+      await this.dispatch(prepared, RequestCode.SEND_MESSAGE_V2, msg, options, Math.max(1, waitMs));
+    } catch (err) {
+      awaited.fail(err);
+    }
+    return awaited.promise;
+  }
+
+  /**
+   * Send a reply made by `createReply` (SEND_REPLY_MESSAGE_V2): the broker pushes it to the requester and
+   * stores it. An offline requester is a ResponseError SYSTEM_ERROR "push reply message fail, channel of
+   * <clientId> not found.".
+   */
+  async sendReply(reply: Message, options: Pick<SendOptions, 'timeoutMs'> = {}): Promise<SendResult> {
+    this.state.assertRunning();
+    checkReplyMessage(reply);
+    return this.send(reply, { timeoutMs: options.timeoutMs });
   }
 
   /** The queues `send` chooses from, in route order (DefaultMQProducer.fetchPublishMessageQueues). */
