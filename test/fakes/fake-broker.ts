@@ -15,6 +15,7 @@ import {
   MQVersion,
   PullMessageRequestHeader,
   PutKvConfigRequestHeader,
+  RemotingFlag,
   RequestCode,
   ResponseCode,
   SendMessageRequestHeaderV1,
@@ -166,6 +167,15 @@ export class FakeBroker {
       });
       socket.write(encodeFrameToBuffer(cmd));
     });
+  }
+
+  /** Send a one-way request (NOTIFY_CONSUMER_IDS_CHANGED…) to the client on connection `connectionId`. */
+  onewayToClient(connectionId: number, cmd: RemotingCommand): void {
+    const socket = this.socketsById.get(connectionId);
+    if (!socket || socket.destroyed) throw new Error(`fake ${this.addr}: no open connection ${connectionId}`);
+    cmd.opaque = this.nextPushOpaque++;
+    cmd.flag |= RemotingFlag.ONEWAY;
+    socket.write(encodeFrameToBuffer(cmd));
   }
 
   /** Destroy every open connection (the client must reconnect). */
