@@ -66,8 +66,10 @@ describe('LatencyFaultTolerance', () => {
     f.update('b', 10, false);
     expect(f.get('b')).toBeUndefined();
     f.update('a', 5, true);
+    expect(f.empty).toBe(false);
     f.update('a', 20, false);
     expect(f.isAvailable('a')).toBe(true);
+    expect(f.empty).toBe(true);
     f.remove('a');
     expect(f.get('a')).toBeUndefined();
   });

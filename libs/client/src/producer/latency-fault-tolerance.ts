@@ -37,9 +37,14 @@ export class LatencyFaultTolerance {
   update(brokerName: string, latencyMs: number, isolation: boolean): void {
     const latency = isolation ? ISOLATION_LATENCY_MS : latencyMs;
     const duration = notAvailableDurationMs(latency);
-    // A fast answer from a broker we never avoided needs no entry (the table stays small).
-    if (duration === 0 && !this.items.has(brokerName)) return;
-    this.items.set(brokerName, { brokerName, latencyMs: latency, availableFrom: this.now() + duration });
+    // A fast answer ends any avoidance; keeping only avoided brokers lets healthy sends skip the table.
+    if (duration === 0) this.items.delete(brokerName);
+    else this.items.set(brokerName, { brokerName, latencyMs: latency, availableFrom: this.now() + duration });
+  }
+
+  /** No broker is (or was, without a fast answer since) avoided. */
+  get empty(): boolean {
+    return this.items.size === 0;
   }
 
   isAvailable(brokerName: string): boolean {

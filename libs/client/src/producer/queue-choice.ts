@@ -14,6 +14,8 @@ export function chooseQueue(
   faults: LatencyFaultTolerance | undefined,
   queueId: number | undefined,
 ): MessageQueue | undefined {
+  // The common case — no sharding key, no broker avoided — without a closure per send.
+  if (queueId === undefined && (!faults || faults.empty)) return info.selectOneMessageQueue(lastBrokerName);
   const idOk = (mq: MessageQueue): boolean => queueId === undefined || mq.queueId === queueId;
   const notLast = (mq: MessageQueue): boolean => mq.brokerName !== lastBrokerName;
   if (faults) {
