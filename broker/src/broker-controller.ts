@@ -18,6 +18,7 @@ import { PullMessageProcessor } from './processors/pull-message-processor';
 import { QueryMessageProcessor } from './processors/query-message-processor';
 import { QueueOffsetProcessor } from './processors/queue-offset-processor';
 import { ResetOffsetProcessor } from './processors/reset-offset-processor';
+import { ensureReplyTopic, ReplyMessageProcessor } from './processors/reply-message-processor';
 import { SendMessageProcessor } from './processors/send-message-processor';
 import { TopicAdminProcessor } from './processors/topic-admin-processor';
 import { NameServerRegistrar } from './registration/name-server-registrar';
@@ -120,7 +121,8 @@ export class BrokerController {
       .register(BrokerAdminProcessor.codes, new BrokerAdminProcessor(this.ctx))
       .register(ConsumerAdminProcessor.codes, new ConsumerAdminProcessor(this.ctx))
       .register(ResetOffsetProcessor.codes, new ResetOffsetProcessor(this.ctx))
-      .register(ConsumerRelayProcessor.codes, new ConsumerRelayProcessor(this.ctx));
+      .register(ConsumerRelayProcessor.codes, new ConsumerRelayProcessor(this.ctx))
+      .register(ReplyMessageProcessor.codes, new ReplyMessageProcessor(this.ctx));
     this.server = new RemotingServer({
       port: b.listenPort,
       host: b.bindAddress,
@@ -143,6 +145,7 @@ export class BrokerController {
     this.ctx.topics.load();
     // One queue per delay level, perm 6, registered like any topic (TopicConfigManager does so at start).
     this.ctx.topics.ensure(SystemTopic.SCHEDULE, this.ctx.schedule.levels.maxLevel, Perm.READ | Perm.WRITE);
+    ensureReplyTopic(this.ctx.topics, b.brokerClusterName);
     this.ctx.groups.load();
     this.ctx.offsets.load();
     this.ctx.schedule.load();

@@ -10,10 +10,12 @@ import {
   encodeClusterInfo,
   FrameDecoder,
   isOneway,
+  isResponse,
   KvConfigRequestHeader,
   MQVersion,
   PullMessageRequestHeader,
   PutKvConfigRequestHeader,
+  RemotingFlag,
   RequestCode,
   ResponseCode,
   SendMessageRequestHeaderV1,
@@ -56,6 +58,11 @@ export class FakeBroker {
   /** Connections accepted so far. */
   connectionsAccepted = 0;
   private readonly sockets = new Set<Socket>();
+  /** Open connections by their 1-based number, for requests the fake sends to its clients. */
+  private readonly socketsById = new Map<number, Socket>();
+  /** Requests sent to clients, by opaque, awaiting the client's answer. */
+  private readonly awaitingClients = new Map<number, (resp: RemotingCommand) => void>();
+  private nextPushOpaque = 1_000_000;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly scripts = new Map<number, Step[]>();
   private readonly handlers = new Map<number, Step>();
@@ -140,6 +147,37 @@ export class FakeBroker {
     return this.requestsOf(code);
   }
 
+  /**
+   * Send a request to the client on connection `connectionId` (as a broker does with CHECK_TRANSACTION_STATE
+   * or PUSH_REPLY_MESSAGE_TO_CLIENT) and resolve with its answer.
+   */
+  requestClient(connectionId: number, cmd: RemotingCommand, timeoutMs = 3000): Promise<RemotingCommand> {
+    const socket = this.socketsById.get(connectionId);
+    if (!socket || socket.destroyed)
+      return Promise.reject(new Error(`fake ${this.addr}: no open connection ${connectionId}`));
+    cmd.opaque = this.nextPushOpaque++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.awaitingClients.delete(cmd.opaque);
+        reject(new Error(`fake ${this.addr}: client did not answer code ${cmd.code} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.awaitingClients.set(cmd.opaque, (resp) => {
+        clearTimeout(timer);
+        resolve(resp);
+      });
+      socket.write(encodeFrameToBuffer(cmd));
+    });
+  }
+
+  /** Send a one-way request (NOTIFY_CONSUMER_IDS_CHANGED…) to the client on connection `connectionId`. */
+  onewayToClient(connectionId: number, cmd: RemotingCommand): void {
+    const socket = this.socketsById.get(connectionId);
+    if (!socket || socket.destroyed) throw new Error(`fake ${this.addr}: no open connection ${connectionId}`);
+    cmd.opaque = this.nextPushOpaque++;
+    cmd.flag |= RemotingFlag.ONEWAY;
+    socket.write(encodeFrameToBuffer(cmd));
+  }
+
   /** Destroy every open connection (the client must reconnect). */
   dropConnections(): void {
     for (const s of this.sockets) s.destroy();
@@ -156,7 +194,11 @@ export class FakeBroker {
     const ctx: FakeRequestContext = { connectionId: this.connectionsAccepted };
     const decoder = new FrameDecoder();
     this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+    this.socketsById.set(ctx.connectionId, socket);
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.socketsById.delete(ctx.connectionId);
+    });
     socket.on('error', () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
       let cmds: RemotingCommand[];
@@ -167,6 +209,11 @@ export class FakeBroker {
         return;
       }
       for (const cmd of cmds) {
+        if (isResponse(cmd)) {
+          this.awaitingClients.get(cmd.opaque)?.(cmd);
+          this.awaitingClients.delete(cmd.opaque);
+          continue;
+        }
         this.requests.push({ cmd, connectionId: ctx.connectionId });
         if (isOneway(cmd)) continue;
         void this.behaviourFor(cmd, ctx).then((b) => this.perform(socket, cmd, b));

@@ -1,7 +1,7 @@
 import type { RemotingChannel } from '@rocketts/client';
 import type { ClientChannelInfo } from './client-channel-info';
 
-/** Producer groups and their connections (ProducerManager.java), for transaction check-backs. */
+/** Producer groups and their connections (ProducerManager.java), for transaction check-backs and replies. */
 export class ProducerManager {
   private readonly groups = new Map<string, Map<number, ClientChannelInfo>>();
 
@@ -40,6 +40,22 @@ export class ProducerManager {
       if (m.size === 0) this.groups.delete(group);
     }
     return removed;
+  }
+
+  /**
+   * The connection of the producer with this client id, preferring a live one (ProducerManager.findChannel):
+   * where request-reply pushes replies. A scan, not an index: producer connections are few.
+   */
+  findChannel(clientId: string): RemotingChannel | undefined {
+    let found: RemotingChannel | undefined;
+    for (const m of this.groups.values()) {
+      for (const c of m.values()) {
+        if (c.clientId !== clientId) continue;
+        if (c.channel.isActive()) return c.channel;
+        found ??= c.channel;
+      }
+    }
+    return found;
   }
 
   channels(group: string): ClientChannelInfo[] {

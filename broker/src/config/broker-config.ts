@@ -79,6 +79,11 @@ export const BROKER_SCHEMA = {
   },
   regionId: { type: 'string', default: 'DefaultRegion', doc: 'MSG_REGION of stored messages' },
   traceOn: { type: 'bool', default: true, doc: 'TRACE_ON of stored messages' },
+  storeReplyMessageEnable: {
+    type: 'bool',
+    default: true,
+    doc: 'store request-reply replies as well as pushing them to the requester',
+  },
   metricsPort: {
     type: 'int',
     default: -1,

@@ -8,6 +8,8 @@ import type { ClientInstance } from './client-instance';
  */
 export class BrokerHeartbeat {
   private readonly addrs = new Set<string>();
+  /** The first heartbeat to each tracked address, for callers that must wait until the broker knows us. */
+  private readonly first = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -25,7 +27,23 @@ export class BrokerHeartbeat {
   track(addr: string): void {
     if (this.addrs.has(addr)) return;
     this.addrs.add(addr);
-    if (this.timer) void this.beat(addr);
+    if (this.timer) this.first.set(addr, this.beat(addr));
+  }
+
+  /**
+   * Track `addrs` and resolve once each has answered its first heartbeat (or failed it, logged): the
+   * brokers then know this client's id, e.g. to push replies to it (sendHeartbeatToAllBrokerWithLock).
+   */
+  async ensure(addrs: readonly string[]): Promise<void> {
+    await Promise.all(
+      addrs.map((addr) => {
+        if (!this.first.has(addr)) {
+          this.addrs.add(addr);
+          this.first.set(addr, this.beat(addr));
+        }
+        return this.first.get(addr);
+      }),
+    );
   }
 
   start(): void {

@@ -2,3 +2,4 @@ export * from './pull-consumer';
 export * from './pull-consumer-options';
 export * from './pull-result';
 export * from './subscription';
+export * from './lite';

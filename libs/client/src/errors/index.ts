@@ -1,1 +1,2 @@
 export * from './mq-client-error';
+export * from './request-timeout-error';

@@ -1,4 +1,5 @@
 import type { MessageQueue } from '@rocketts/protocol';
+import type { MessageQueueSelector } from './selectors';
 
 /** A message to send (Message.java). */
 export interface Message {
@@ -17,11 +18,23 @@ export interface Message {
   delayTimeLevel?: number;
   /** Wait for the store's durability goal before answering (property WAIT, default true). */
   waitStoreMsgOK?: boolean;
+  /**
+   * Messages with one sharding key go to one queue id, chosen as ali-ons does (property __SHARDING_KEY,
+   * §12.1). A `queue` or `selector` given to the send takes precedence.
+   */
+  shardingKey?: string;
 }
 
 export interface SendOptions {
   /** Send to exactly this queue (ordered messages): no retry on another queue. */
   queue?: MessageQueue;
+  /**
+   * Ordered send: the selector picks the queue from the topic's publish queues given `arg`, e.g.
+   * `{ selector: selectByHash, arg: orderId }`; no retry on another queue (as send(msg, selector, arg)).
+   */
+  selector?: MessageQueueSelector;
+  /** What `selector` chooses by. */
+  arg?: unknown;
   /** Budget for the whole send, retries included; the producer's sendMsgTimeoutMs by default. */
   timeoutMs?: number;
 }

@@ -7,6 +7,7 @@ import {
   MessageSysFlag,
   NAME_VALUE_SEPARATOR,
   PROPERTY_SEPARATOR,
+  REPLY_MESSAGE_FLAG,
   RETRY_GROUP_TOPIC_PREFIX,
   type BatchEntry,
   type Properties,
@@ -28,6 +29,10 @@ export interface PreparedMessage {
   /** UNIQ_KEY of each message, in order. */
   uniqKeys: string[];
   batch: boolean;
+  /** The sharding key, when the message has one: it picks the queue id (ali-ons). */
+  shardingKey?: string;
+  /** MSG_TYPE is "reply": sent with SEND_REPLY_MESSAGE_V2 (as MQClientAPIImpl.sendMessage). */
+  reply?: boolean;
 }
 
 export interface PrepareContext {
@@ -55,7 +60,7 @@ export function prepareMessage(input: Message, ctx: PrepareContext): PreparedMes
     body = deflateBody(body);
     sysFlag |= MessageSysFlag.COMPRESSED;
   }
-  return {
+  const prepared: PreparedMessage = {
     topic,
     body,
     flag: flagOf(msg),
@@ -64,6 +69,10 @@ export function prepareMessage(input: Message, ctx: PrepareContext): PreparedMes
     uniqKeys: [props[MessageProperty.UNIQ_KEY] as string],
     batch: false,
   };
+  const shardingKey = props[MessageProperty.ONS_SHARDING_KEY];
+  if (shardingKey !== undefined) prepared.shardingKey = shardingKey;
+  if (props[MessageProperty.MSG_TYPE] === REPLY_MESSAGE_FLAG) prepared.reply = true;
+  return prepared;
 }
 
 /**
@@ -141,8 +150,11 @@ function buildProperties(msg: Message, uniqKeys: UniqKeyGenerator): Properties {
   const keys = keysOf(msg.keys);
   if (keys) props[MessageProperty.KEYS] = keys;
   props[MessageProperty.WAIT] = msg.waitStoreMsgOK === false ? 'false' : 'true';
+  if (msg.shardingKey !== undefined && msg.shardingKey !== '')
+    props[MessageProperty.ONS_SHARDING_KEY] = text(msg.shardingKey, 'shardingKey');
   if (msg.delayTimeLevel !== undefined) {
-    const level = nonNegativeInt(msg.delayTimeLevel, 'delayTimeLevel');
+    // Any level the broker can parse (a Java int); it clamps levels above its table's last (§11.1).
+    const level = int32(nonNegativeInt(msg.delayTimeLevel, 'delayTimeLevel'), 'delayTimeLevel');
     if (level > 0) props[MessageProperty.DELAY] = String(level);
   }
   if (!props[MessageProperty.UNIQ_KEY]) props[MessageProperty.UNIQ_KEY] = uniqKeys.next();

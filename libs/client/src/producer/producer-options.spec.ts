@@ -26,6 +26,7 @@ describe('producer options', () => {
       createTopicKey: 'TBW102',
       defaultTopicQueueNums: 4,
       heartbeatBrokerIntervalMs: 30_000,
+      sendLatencyFaultEnable: true,
     });
     expect(c.client).toMatchObject({
       namesrvAddrs: ['127.0.0.1:9876'],
@@ -59,6 +60,7 @@ describe('producer options', () => {
     [{ namesrvAddr: ';' }, 'namesrvAddr'],
     [{ createTopicKey: 'bad topic' }, 'createTopicKey'],
     [{ logger: {} }, 'logger'],
+    [{ sendLatencyFaultEnable: 'yes' }, 'sendLatencyFaultEnable'],
   ])('rejects %j', (patch, key) => {
     expect(() => resolveProducerOptions({ ...base, ...patch } as never)).toThrow(new RegExp(`^${key}:`));
   });

@@ -7,6 +7,7 @@ import {
   type ClientOptions,
 } from '../options/client-options';
 import {
+  booleanOption,
   nonEmptyString,
   nonNegativeInt,
   optionsObject,
@@ -32,6 +33,12 @@ export interface ProducerOptions extends ClientOptions {
   defaultTopicQueueNums?: number;
   /** Period of HEART_BEAT to the masters this producer sends to. */
   heartbeatBrokerIntervalMs?: number;
+  /**
+   * Avoid a broker for a while after a slow or failed send (MQFaultStrategy, 4.x latency table). On by
+   * default, unlike Java: without it a send whose first attempt meets a hung broker spends its whole
+   * timeout there, and the next sends keep choosing it.
+   */
+  sendLatencyFaultEnable?: boolean;
 }
 
 export const DEFAULT_SEND_MSG_TIMEOUT_MS = 3000; // as DefaultMQProducer.sendMsgTimeout
@@ -39,6 +46,7 @@ export const DEFAULT_RETRY_TIMES_WHEN_SEND_FAILED = 2; // as DefaultMQProducer.r
 export const DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024; // 4 MiB, as DefaultMQProducer.maxMessageSize
 export const DEFAULT_PRODUCER_TOPIC_QUEUE_NUMS = 4; // as DefaultMQProducer.defaultTopicQueueNums
 export const DEFAULT_HEARTBEAT_BROKER_INTERVAL_MS = 30_000; // 30 s, as ClientConfig.heartbeatBrokerInterval
+export const DEFAULT_SEND_LATENCY_FAULT_ENABLE = true; // Java's default is false; see sendLatencyFaultEnable
 
 const PRODUCER_OPTION_KEYS: Readonly<Record<keyof ProducerOptions, true>> = {
   ...CLIENT_OPTION_KEYS,
@@ -50,6 +58,7 @@ const PRODUCER_OPTION_KEYS: Readonly<Record<keyof ProducerOptions, true>> = {
   createTopicKey: true,
   defaultTopicQueueNums: true,
   heartbeatBrokerIntervalMs: true,
+  sendLatencyFaultEnable: true,
 };
 
 export interface ProducerConfig {
@@ -62,6 +71,7 @@ export interface ProducerConfig {
   createTopicKey: string;
   defaultTopicQueueNums: number;
   heartbeatBrokerIntervalMs: number;
+  sendLatencyFaultEnable: boolean;
 }
 
 /** Merge defaults once and validate; an unknown key is an InvalidArgumentError naming it. */
@@ -88,6 +98,11 @@ export function resolveProducerOptions(input: ProducerOptions): ProducerConfig {
     heartbeatBrokerIntervalMs: positiveInt(
       o.heartbeatBrokerIntervalMs ?? DEFAULT_HEARTBEAT_BROKER_INTERVAL_MS,
       'heartbeatBrokerIntervalMs',
+    ),
+    sendLatencyFaultEnable: booleanOption(
+      o.sendLatencyFaultEnable,
+      'sendLatencyFaultEnable',
+      DEFAULT_SEND_LATENCY_FAULT_ENABLE,
     ),
     client: resolveClientConfig(o, {
       component: 'producer',

@@ -1,36 +1,32 @@
+import { randomUUID } from 'node:crypto';
 import {
   encodeHeartbeatData,
   InvalidArgumentError,
-  sendHeaderV2Json,
-  SerializeType,
   RequestCode,
-  SendMessageRequestHeaderV2,
+  StateError,
   UniqKeyGenerator,
   UnregisterClientRequestHeader,
   type MessageQueue,
-  type RemotingCommand,
-  type SendMessageRequestHeader,
 } from '@rocketts/protocol';
 import type { Logger } from '../logger';
 import { BrokerHeartbeat } from '../client/broker-heartbeat';
 import { ClientInstance } from '../client/client-instance';
 import { ServiceState } from '../client/service-state';
-import { MQClientError, MQClientErrorCode } from '../errors/mq-client-error';
 import { positiveInt } from '../options/validate';
-import type { DefaultTopicFallback } from '../route/topic-route-cache';
 import type { BatchSendResult, Message, SendCallback, SendOptions, SendResult } from './message';
 import { prepareBatch, prepareMessage, type PrepareContext, type PreparedMessage } from './prepare-message';
 import { resolveProducerOptions, type ProducerConfig, type ProducerOptions } from './producer-options';
-import { processSendResponse } from './send-response';
-import { isRetriableSendError } from './send-retry';
+import { checkReplyMessage, withRequestProperties, type ReplyMessage } from './reply-message';
+import { Requester } from './requester';
+import { Sender } from './sender';
 
 /** Time UNREGISTER_CLIENT may take per broker at shutdown. */
 const UNREGISTER_TIMEOUT_MS = 3000; // as MQClientAPIImpl.unregisterClient callers
 
 /**
- * Sends messages (DefaultMQProducer / DefaultMQProducerImpl.sendDefaultImpl): validates locally, finds the
- * route, picks a queue round-robin and sends SEND_MESSAGE_V2; retriable failures are retried on another
- * broker within the send timeout. Sends of one producer share one connection per broker and pipeline.
+ * Sends messages (DefaultMQProducer): validates locally, then hands the send to the Sender (route, queue
+ * choice with fault avoidance, retries on another broker, ordered sends) and request-reply to the Requester.
+ * Sends of one producer share one connection per broker and pipeline.
  */
 export class Producer {
   private readonly config: ProducerConfig;
@@ -39,7 +35,8 @@ export class Producer {
   private readonly logger: Logger;
   private readonly heartbeat: BrokerHeartbeat;
   private readonly prepareContext: PrepareContext;
-  private readonly fallback: DefaultTopicFallback;
+  private readonly sender: Sender;
+  private readonly requester: Requester;
 
   constructor(options: ProducerOptions) {
     this.config = resolveProducerOptions(options);
@@ -50,7 +47,6 @@ export class Producer {
       compressOverBytes: this.config.compressMsgBodyOverHowmuch,
       uniqKeys: new UniqKeyGenerator(this.config.client.clientIP),
     };
-    this.fallback = { topic: this.config.createTopicKey, queueNums: this.config.defaultTopicQueueNums };
     const heartbeatBody = encodeHeartbeatData({
       clientID: this.instance.clientId,
       producerDataSet: [{ groupName: this.config.producerGroup }],
@@ -61,6 +57,8 @@ export class Producer {
       () => heartbeatBody,
       this.config.heartbeatBrokerIntervalMs,
     );
+    this.sender = new Sender(this.config, this.instance, this.heartbeat);
+    this.requester = new Requester(this.instance, this.heartbeat);
   }
 
   /** "ip@instanceName", as brokers see this producer. */
@@ -83,6 +81,7 @@ export class Producer {
   async shutdown(): Promise<void> {
     if (!this.state.beginShutdown()) return;
     this.heartbeat.stop();
+    this.requester.rejectAll(new StateError('producer shut down before the reply arrived'));
     const header = UnregisterClientRequestHeader.encode({
       clientID: this.clientId,
       producerGroup: this.config.producerGroup,
@@ -98,12 +97,16 @@ export class Producer {
     this.logger.info('producer shut down', { group: this.config.producerGroup });
   }
 
-  /** Send one message and wait until the broker stored it. */
+  /**
+   * Send one message and wait until the broker stored it. Default: round-robin with retries on another
+   * broker; `queue` or `selector` + `arg` send to one queue without retry (ordered messages); a message
+   * `shardingKey` picks the queue id as ali-ons does.
+   */
   async send(msg: Message, options: SendOptions = {}): Promise<SendResult> {
     this.state.assertRunning();
     const timeoutMs = this.timeoutOf(options);
     const prepared = prepareMessage(msg, this.prepareContext);
-    return this.dispatch(prepared, RequestCode.SEND_MESSAGE_V2, options.queue, timeoutMs);
+    return this.dispatch(prepared, codeOf(prepared), msg, options, timeoutMs);
   }
 
   /**
@@ -126,15 +129,18 @@ export class Producer {
   }
 
   /** Write the message on a one-way frame: no result, no retry; resolves once handed to the connection. */
-  async sendOneway(msg: Message, options: Pick<SendOptions, 'queue'> = {}): Promise<void> {
+  async sendOneway(
+    msg: Message,
+    options: Pick<SendOptions, 'queue' | 'selector' | 'arg'> = {},
+  ): Promise<void> {
     this.state.assertRunning();
     const prepared = prepareMessage(msg, this.prepareContext);
-    const mq = options.queue ?? (await this.selectQueue(prepared.topic));
-    const addr = await this.masterAddrOf(prepared.topic, this.checkQueue(prepared, mq));
-    await this.instance.remoting.invokeOneway(
-      addr,
-      this.buildRequest(prepared, RequestCode.SEND_MESSAGE_V2, mq),
-    );
+    const mq =
+      options.queue ??
+      (options.selector
+        ? await this.sender.select(prepared, msg, options.selector, options.arg)
+        : await this.sender.nextQueue(prepared));
+    await this.sender.sendOneway(prepared, codeOf(prepared), mq);
   }
 
   /** Send messages of one topic as one SEND_BATCH_MESSAGE: stored together in one queue, one result. */
@@ -142,174 +148,78 @@ export class Producer {
     this.state.assertRunning();
     const timeoutMs = this.timeoutOf(options);
     const prepared = prepareBatch(msgs, this.prepareContext);
+    const first = msgs[0] as Message;
     return (await this.dispatch(
       prepared,
       RequestCode.SEND_BATCH_MESSAGE,
-      options.queue,
+      first,
+      options,
       timeoutMs,
     )) as BatchSendResult;
+  }
+
+  /**
+   * Send `msg` as a request and resolve with its reply (DefaultMQProducerImpl.request): CORRELATION_ID,
+   * REPLY_TO_CLIENT (this client) and TTL (the timeout) are added, the brokers are heartbeated first so they
+   * can push the reply here, and a RequestTimeoutError ends the wait after `timeoutMs` (the send included).
+   * Queue options are those of `send`. The replier answers with `createReply` + `sendReply`.
+   */
+  async request(msg: Message, options: SendOptions = {}): Promise<ReplyMessage> {
+    this.state.assertRunning();
+    const timeoutMs = this.timeoutOf(options);
+    const begin = Date.now();
+    const correlationId = randomUUID();
+    const prepared = prepareMessage(
+      withRequestProperties(msg, correlationId, this.clientId, timeoutMs),
+      this.prepareContext,
+    );
+    if (prepared.reply) throw new InvalidArgumentError('message', 'a reply cannot be sent as a request');
+    await this.requester.ensureReachable(await this.sender.publishEntry(prepared.topic));
+    const waitMs = timeoutMs - (Date.now() - begin);
+    const awaited = this.requester.expect(correlationId, prepared.topic, timeoutMs, waitMs);
+    try {
+      await this.dispatch(prepared, RequestCode.SEND_MESSAGE_V2, msg, options, Math.max(1, waitMs));
+    } catch (err) {
+      awaited.fail(err);
+    }
+    return awaited.promise;
+  }
+
+  /**
+   * Send a reply made by `createReply` (SEND_REPLY_MESSAGE_V2): the broker pushes it to the requester and
+   * stores it. An offline requester is a ResponseError SYSTEM_ERROR "push reply message fail, channel of
+   * <clientId> not found.".
+   */
+  async sendReply(reply: Message, options: Pick<SendOptions, 'timeoutMs'> = {}): Promise<SendResult> {
+    this.state.assertRunning();
+    checkReplyMessage(reply);
+    return this.send(reply, { timeoutMs: options.timeoutMs });
   }
 
   /** The queues `send` chooses from, in route order (DefaultMQProducer.fetchPublishMessageQueues). */
   async fetchPublishMessageQueues(topic: string): Promise<MessageQueue[]> {
     this.state.assertRunning();
-    const entry = await this.instance.routes.getForPublish(topic, this.fallback);
+    const entry = await this.instance.routes.getForPublish(topic, this.sender.fallback);
     return [...entry.publishInfo.messageQueues];
   }
 
   private dispatch(
     prepared: PreparedMessage,
     code: number,
-    queue: MessageQueue | undefined,
+    msg: Message,
+    options: SendOptions,
     timeoutMs: number,
   ): Promise<SendResult> {
-    if (queue) return this.sendToQueue(prepared, code, this.checkQueue(prepared, queue), timeoutMs);
-    return this.sendWithRetries(prepared, code, timeoutMs);
-  }
-
-  /** DefaultMQProducerImpl.sendDefaultImpl: 1 + retryTimesWhenSendFailed attempts, all within `timeoutMs`. */
-  private async sendWithRetries(
-    prepared: PreparedMessage,
-    code: number,
-    timeoutMs: number,
-  ): Promise<SendResult> {
-    const deadline = Date.now() + timeoutMs;
-    const routes = this.instance.routes;
-    const cached = routes.peek(prepared.topic);
-    const entry =
-      cached && cached.publishInfo.ok ? cached : await routes.getForPublish(prepared.topic, this.fallback);
-    if (!entry.publishInfo.ok) {
-      throw new MQClientError(
-        MQClientErrorCode.NO_WRITABLE_QUEUE,
-        `topic ${prepared.topic} has no writable queue on a broker with a master`,
+    if (options.queue)
+      return this.sender.sendToQueue(
+        prepared,
+        code,
+        this.sender.checkQueue(prepared, options.queue),
+        timeoutMs,
       );
-    }
-    const attempts = 1 + this.config.retryTimesWhenSendFailed;
-    let lastBrokerName: string | undefined;
-    let lastErr: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) break;
-      const mq = entry.publishInfo.selectOneMessageQueue(lastBrokerName) as MessageQueue;
-      try {
-        const addr = routes.findMasterAddr(mq.brokerName) ?? (await this.masterAddrOf(prepared.topic, mq));
-        return await this.sendKernel(prepared, code, mq, addr, deadline - Date.now());
-      } catch (err) {
-        lastErr = err;
-        lastBrokerName = mq.brokerName;
-        if (!isRetriableSendError(err)) throw err;
-        if (attempt < attempts) {
-          this.logger.warn('send attempt failed, retrying', {
-            topic: prepared.topic,
-            broker: mq.brokerName,
-            attempt,
-            error: err,
-          });
-        }
-      }
-    }
-    throw (
-      lastErr ??
-      new MQClientError(
-        MQClientErrorCode.SEND_TIMEOUT,
-        `send to ${prepared.topic} timed out after ${timeoutMs} ms before an attempt`,
-      )
-    );
-  }
-
-  /** A send to one given queue: no retry elsewhere, so per-queue order holds (as send(msg, mq)). */
-  private async sendToQueue(
-    prepared: PreparedMessage,
-    code: number,
-    mq: MessageQueue,
-    timeoutMs: number,
-  ): Promise<SendResult> {
-    const begin = Date.now();
-    const addr = await this.masterAddrOf(prepared.topic, mq);
-    const remaining = timeoutMs - (Date.now() - begin);
-    if (remaining <= 0)
-      throw new MQClientError(
-        MQClientErrorCode.SEND_TIMEOUT,
-        `send to ${mq.topic} timed out after ${timeoutMs} ms before an attempt`,
-      );
-    return this.sendKernel(prepared, code, mq, addr, remaining);
-  }
-
-  private sendKernel(
-    prepared: PreparedMessage,
-    code: number,
-    mq: MessageQueue,
-    addr: string,
-    timeoutMs: number,
-  ): Promise<SendResult> {
-    this.heartbeat.track(addr);
-    return this.instance.remoting
-      .invoke(addr, this.buildRequest(prepared, code, mq), timeoutMs)
-      .then((resp) => processSendResponse(resp, addr, code, mq, prepared));
-  }
-
-  /** SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE with the one-letter header a…n (MQClientAPIImpl.sendMessage). */
-  private buildRequest(prepared: PreparedMessage, code: number, mq: MessageQueue): RemotingCommand {
-    const header: SendMessageRequestHeader = {
-      producerGroup: this.config.producerGroup,
-      topic: prepared.topic,
-      defaultTopic: this.config.createTopicKey,
-      defaultTopicQueueNums: this.config.defaultTopicQueueNums,
-      queueId: mq.queueId,
-      sysFlag: prepared.sysFlag,
-      bornTimestamp: Date.now(),
-      flag: prepared.flag,
-      properties: prepared.properties,
-      reconsumeTimes: 0,
-      unitMode: false,
-      batch: prepared.batch,
-      brokerName: mq.brokerName,
-    };
-    const cmd = this.instance.request(code, undefined, prepared.body);
-    if (cmd.serializeType === SerializeType.JSON) cmd.extFieldsJson = sendHeaderV2Json(header);
-    else cmd.extFields = SendMessageRequestHeaderV2.encode(header);
-    return cmd;
-  }
-
-  private async selectQueue(topic: string): Promise<MessageQueue> {
-    const entry = await this.instance.routes.getForPublish(topic, this.fallback);
-    const mq = entry.publishInfo.selectOneMessageQueue();
-    if (!mq)
-      throw new MQClientError(
-        MQClientErrorCode.NO_WRITABLE_QUEUE,
-        `topic ${topic} has no writable queue on a broker with a master`,
-      );
-    return mq;
-  }
-
-  /** Master of the queue's broker, reading the route again once if unknown (findBrokerAddressInPublish). */
-  private masterAddrOf(topic: string, mq: MessageQueue): Promise<string> {
-    const routes = this.instance.routes;
-    return routes.resolveAddr(
-      topic,
-      mq.brokerName,
-      () => routes.findMasterAddr(mq.brokerName),
-      'master',
-      this.fallback,
-    );
-  }
-
-  private checkQueue(prepared: PreparedMessage, mq: MessageQueue): MessageQueue {
-    if (
-      typeof mq !== 'object' ||
-      mq === null ||
-      typeof mq.brokerName !== 'string' ||
-      !Number.isInteger(mq.queueId) ||
-      mq.queueId < 0
-    ) {
-      throw new InvalidArgumentError('queue', 'must be a MessageQueue {topic, brokerName, queueId}');
-    }
-    if (mq.topic !== prepared.topic)
-      throw new InvalidArgumentError(
-        'queue',
-        `queue topic ${mq.topic} is not the message topic ${prepared.topic}`,
-      );
-    return mq;
+    if (options.selector !== undefined)
+      return this.sender.sendSelected(prepared, code, msg, options.selector, options.arg, timeoutMs);
+    return this.sender.sendWithRetries(prepared, code, timeoutMs);
   }
 
   private timeoutOf(options: SendOptions): number {
@@ -317,4 +227,9 @@ export class Producer {
       ? this.config.sendMsgTimeoutMs
       : positiveInt(options.timeoutMs, 'timeoutMs');
   }
+}
+
+/** Replies go with SEND_REPLY_MESSAGE_V2 so the broker pushes them to the requester (MQClientAPIImpl.sendMessage). */
+function codeOf(prepared: PreparedMessage): number {
+  return prepared.reply ? RequestCode.SEND_REPLY_MESSAGE_V2 : RequestCode.SEND_MESSAGE_V2;
 }

@@ -40,6 +40,20 @@ export class TopicPublishInfo {
     return this.messageQueues[this.nextIndex() % n];
   }
 
+  /**
+   * The first queue that `accept` takes, scanning round-robin from the next position; undefined when it
+   * takes none (TopicPublishInfo.selectOneMessageQueue(QueueFilter...), 5.x: one step per call).
+   */
+  selectOneMessageQueueWhere(accept: (mq: MessageQueue) => boolean): MessageQueue | undefined {
+    const n = this.messageQueues.length;
+    const start = this.nextIndex();
+    for (let i = 0; i < n; i++) {
+      const mq = this.messageQueues[(start + i) % n] as MessageQueue;
+      if (accept(mq)) return mq;
+    }
+    return undefined;
+  }
+
   private nextIndex(): number {
     this.sendWhichQueue = (this.sendWhichQueue + 1) & 0x7fffffff;
     return this.sendWhichQueue;

@@ -7,3 +7,4 @@ export * from './client-headers';
 export * from './admin-headers';
 export * from './namesrv-headers';
 export * from './consumer-headers';
+export * from './reply-headers';

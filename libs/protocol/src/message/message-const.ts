@@ -32,6 +32,8 @@ export const MessageProperty = {
   CLUSTER: 'CLUSTER',
   MSG_TYPE: 'MSG_TYPE',
   SHARDING_KEY: '__SHARDINGKEY',
+  /** The sharding key as ali-ons (and Aliyun ONS) spell it; it picks the queue id of the send (§12.1). */
+  ONS_SHARDING_KEY: '__SHARDING_KEY',
   START_DELIVER_TIME: '__STARTDELIVERTIME',
   TIMER_DELIVER_MS: 'TIMER_DELIVER_MS',
   TIMER_DELAY_SEC: 'TIMER_DELAY_SEC',
@@ -52,6 +54,16 @@ export const SystemTopic = {
   BENCHMARK: 'BenchmarkTest',
   TRACE: 'RMQ_SYS_TRACE_TOPIC',
 } as const;
+
+/** Replies of request-reply go to "<cluster>_REPLY_TOPIC", created by every broker at start (MixAll). */
+export const REPLY_TOPIC_POSTFIX = 'REPLY_TOPIC';
+/** MSG_TYPE of a reply message; producers send such messages with SEND_REPLY_MESSAGE_V2 (MixAll). */
+export const REPLY_MESSAGE_FLAG = 'reply';
+
+/** The reply topic of a cluster (MixAll.getReplyTopic). */
+export function replyTopicOf(clusterName: string): string {
+  return `${clusterName}_${REPLY_TOPIC_POSTFIX}`;
+}
 
 export const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
 export const DLQ_GROUP_TOPIC_PREFIX = '%DLQ%';
