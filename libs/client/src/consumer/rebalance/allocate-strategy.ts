@@ -10,7 +10,7 @@ export interface AllocateStrategy<T> {
 }
 
 function check<T>(currentCid: string, all: readonly T[], cidAll: readonly string[]): number {
-  if (!currentCid) throw new InvalidArgumentError('allocate: currentCID is empty');
+  if (!currentCid) throw new InvalidArgumentError('currentCID', 'is empty');
   if (all.length === 0 || cidAll.length === 0) return -1;
   return cidAll.indexOf(currentCid);
 }
@@ -42,6 +42,7 @@ export function strategyByName<T>(name: string): AllocateStrategy<T> {
   if (name === AVERAGELY) return { name, allocate: allocateAveragely };
   if (name === AVERAGELY_BY_CIRCLE) return { name, allocate: allocateByCircle };
   throw new InvalidArgumentError(
+    'allocateStrategy',
     `unknown allocate strategy ${name} (use ${AVERAGELY} or ${AVERAGELY_BY_CIRCLE})`,
   );
 }
