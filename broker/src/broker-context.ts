@@ -3,6 +3,7 @@ import type { BrokerConfig } from './config/broker-config';
 import type { StoreConfig } from './config/store-config';
 import type { ConsumerManager } from './client-manager/consumer-manager';
 import type { ProducerManager } from './client-manager/producer-manager';
+import type { RebalanceLockManager } from './client-manager/rebalance-lock-manager';
 import type { SqlFilterCache } from './filter/subscription-filter';
 import type { ConsumerOffsetManager } from './offsets/consumer-offset-manager';
 import type { BrokerStats } from './stats/broker-stats';
@@ -27,6 +28,8 @@ export interface BrokerContext {
   offsets: ConsumerOffsetManager;
   consumers: ConsumerManager;
   producers: ProducerManager;
+  /** Queue locks of orderly consumers (LOCK_BATCH_MQ / UNLOCK_BATCH_MQ). */
+  rebalanceLocks: RebalanceLockManager;
   sqlFilters: SqlFilterCache;
   stats: BrokerStats;
   /** "ip:port" clients use for this broker. */

@@ -3,6 +3,7 @@ import { encodeHostAddress } from '@rocketts/protocol';
 import type { BrokerContext } from './broker-context';
 import { ConsumerManager } from './client-manager/consumer-manager';
 import { ProducerManager } from './client-manager/producer-manager';
+import { RebalanceLockManager } from './client-manager/rebalance-lock-manager';
 import { localIPv4, type ResolvedBrokerConfig } from './config';
 import { RuntimeSettings } from './config/runtime-settings';
 import { SqlFilterCache } from './filter/subscription-filter';
@@ -13,6 +14,7 @@ import { ClientManageProcessor } from './processors/client-manage-processor';
 import { ConsumerManageProcessor } from './processors/consumer-manage-processor';
 import { PullMessageProcessor } from './processors/pull-message-processor';
 import { QueryMessageProcessor } from './processors/query-message-processor';
+import { QueueLockProcessor } from './processors/queue-lock-processor';
 import { QueueOffsetProcessor } from './processors/queue-offset-processor';
 import { SendMessageProcessor } from './processors/send-message-processor';
 import { TopicAdminProcessor } from './processors/topic-admin-processor';
@@ -79,6 +81,7 @@ export class BrokerController {
       offsets: new ConsumerOffsetManager(root),
       consumers: new ConsumerManager(logger),
       producers: new ProducerManager(),
+      rebalanceLocks: new RebalanceLockManager({ logger: logger.child('rebalance-lock') }),
       sqlFilters: new SqlFilterCache(),
       stats: new BrokerStats(),
       brokerAddr: () => this.addr,
@@ -95,7 +98,8 @@ export class BrokerController {
       .register(ConsumerManageProcessor.codes, new ConsumerManageProcessor(this.ctx))
       .register(QueueOffsetProcessor.codes, new QueueOffsetProcessor(this.ctx))
       .register(TopicAdminProcessor.codes, new TopicAdminProcessor(this.ctx))
-      .register(BrokerAdminProcessor.codes, new BrokerAdminProcessor(this.ctx));
+      .register(BrokerAdminProcessor.codes, new BrokerAdminProcessor(this.ctx))
+      .register(QueueLockProcessor.codes, new QueueLockProcessor(this.ctx.rebalanceLocks));
     this.server = new RemotingServer({
       port: b.listenPort,
       host: b.bindAddress,
