@@ -260,8 +260,9 @@ export class Producer {
       bornTimestamp: Date.now(),
       flag: prepared.flag,
       properties: prepared.properties,
-      reconsumeTimes: 0,
+      reconsumeTimes: prepared.reconsumeTimes ?? 0,
       unitMode: false,
+      maxReconsumeTimes: prepared.maxReconsumeTimes,
       batch: prepared.batch,
       brokerName: mq.brokerName,
     };
