@@ -10,6 +10,8 @@ import {
   encodeClusterInfo,
   FrameDecoder,
   isOneway,
+  isResponse,
+  RemotingFlag,
   KvConfigRequestHeader,
   MQVersion,
   PullMessageRequestHeader,
@@ -62,6 +64,9 @@ export class FakeBroker {
   private readonly routes = new Map<string, TopicRouteData>();
   private readonly kv = new Map<string, string>();
   private clusterInfo: ClusterInfo | undefined;
+  /** Answers clients owe to requestClients(), by opaque. */
+  private readonly clientAnswers = new Map<number, (cmd: RemotingCommand) => void>();
+  private nextClientOpaque = 1;
   private nextQueueOffset = 0;
   private nextPhysicalOffset = 0;
   private port = 0;
@@ -140,6 +145,35 @@ export class FakeBroker {
     return this.requestsOf(code);
   }
 
+  /**
+   * Send `cmd` as a broker → client request (§5) on every open connection; resolves with the answers (none
+   * for a one-way request, or from clients that do not answer within `timeoutMs`).
+   */
+  async requestClients(cmd: RemotingCommand, timeoutMs = 3000): Promise<RemotingCommand[]> {
+    const answers = [...this.sockets].map((socket) => {
+      const req = { ...cmd, opaque: this.nextClientOpaque++ };
+      socket.write(encodeFrameToBuffer(req));
+      if (isOneway(req)) return Promise.resolve(undefined);
+      return new Promise<RemotingCommand | undefined>((resolve) => {
+        const t = setTimeout(() => {
+          this.clientAnswers.delete(req.opaque);
+          resolve(undefined);
+        }, timeoutMs);
+        this.clientAnswers.set(req.opaque, (answer) => {
+          clearTimeout(t);
+          this.clientAnswers.delete(req.opaque);
+          resolve(answer);
+        });
+      });
+    });
+    return (await Promise.all(answers)).filter((a): a is RemotingCommand => a !== undefined);
+  }
+
+  /** A one-way request to every connected client (NOTIFY_CONSUMER_IDS_CHANGED, RESET_CONSUMER_CLIENT_OFFSET). */
+  notifyClients(cmd: RemotingCommand): void {
+    void this.requestClients({ ...cmd, flag: cmd.flag | RemotingFlag.ONEWAY });
+  }
+
   /** Destroy every open connection (the client must reconnect). */
   dropConnections(): void {
     for (const s of this.sockets) s.destroy();
@@ -167,6 +201,10 @@ export class FakeBroker {
         return;
       }
       for (const cmd of cmds) {
+        if (isResponse(cmd)) {
+          this.clientAnswers.get(cmd.opaque)?.(cmd);
+          continue;
+        }
         this.requests.push({ cmd, connectionId: ctx.connectionId });
         if (isOneway(cmd)) continue;
         void this.behaviourFor(cmd, ctx).then((b) => this.perform(socket, cmd, b));
