@@ -5,6 +5,8 @@ import { resolveBrokerConfig } from '../../broker/src/config';
 import { NamesrvController, resolveNamesrvConfig } from '../../broker/src/namesrv';
 import { randomTopic, tmpStoreDir } from './tmp';
 
+export { eventually } from './push';
+
 /** A name server and one broker in this process, on loopback ports chosen by the OS, with a temp store. */
 export interface InProcessCluster {
   namesrvAddr: string;
@@ -87,19 +89,6 @@ export async function waitForRoute(
       // not registered yet
     }
     if (Date.now() > deadline) throw new Error(`no route for ${topic} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Poll `check` until it returns true (or throw with `what` after `timeoutMs`). */
-export async function eventually(
-  check: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -21,7 +21,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fakeRoute, respond } from '../../../../../test/fakes/fake-broker';
 import { startFakeCluster, storedRecord, type FakeCluster } from '../../../../../test/fakes/fake-cluster';
 import { FakeQueues, physicalOffsetOf } from '../../../../../test/fakes/fake-queues';
-import { eventually } from '../../../../../test/helpers/in-process-cluster';
+import { eventually } from '../../../../../test/helpers/push';
 import { silentLogger } from '../../logger';
 import type { MessageListener } from './message-listener';
 import { PushConsumer } from './push-consumer';
