@@ -70,11 +70,13 @@ export class ConsumeOrderlyService implements ConsumeService {
     const msgs = pq.takeMessages(ctx.config.consumeMessageBatchMaxSize);
     if (msgs.length === 0) return;
     let release: () => void = () => undefined;
-    this.inFlight.set(pq, new Promise<void>((resolve) => (release = resolve)));
+    const batch = new Promise<void>((resolve) => (release = resolve));
+    this.inFlight.set(pq, batch);
     try {
       await this.consume(msgs, pq, mq);
     } finally {
-      this.inFlight.delete(pq);
+      // The next batch may already have started (schedule() runs it at once when a slot is free).
+      if (this.inFlight.get(pq) === batch) this.inFlight.delete(pq);
       release();
     }
   }

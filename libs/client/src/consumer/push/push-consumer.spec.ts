@@ -376,6 +376,50 @@ describe('PushConsumer, orderly locks', () => {
     expect(lastCommitted(s)).toBe(3);
   });
 
+  it('unlocks a released queue only after the batch it is running has finished', async () => {
+    const events: string[] = [];
+    const s = await setup(
+      {
+        consumeOrderly: async (msgs) => {
+          const m = msgs[0] as MessageExt;
+          events.push(`start ${m.queueId}:${m.queueOffset}`);
+          await new Promise((r) => setTimeout(r, 300));
+          events.push(`end ${m.queueId}:${m.queueOffset}`);
+        },
+      },
+      {},
+      2,
+    );
+    const b = broker(s);
+    b.on(RequestCode.LOCK_BATCH_MQ, (req) =>
+      respond(
+        ResponseCode.SUCCESS,
+        undefined,
+        encodeLockBatchResponse(decodeLockBatchRequest(req.body).mqSet),
+      ),
+    );
+    s.queues.append(s.topic, 1, [{}, {}]);
+    await s.consumer.start();
+    // Release during the second batch: it was started by the end of the first one.
+    await eventually(() => events.includes('start 1:1'), 'second batch on queue 1 running');
+    s.members = [s.consumer.clientId, '~zz@last-member'];
+    b.notifyClients(createRequest(RequestCode.NOTIFY_CONSUMER_IDS_CHANGED, { consumerGroup: GROUP }));
+    // Releases unlock one-way (the fake records, never answers, one-way requests): watch for it.
+    await eventually(() => {
+      const unlocked = b
+        .requestsOf(RequestCode.UNLOCK_BATCH_MQ)
+        .some((r) =>
+          decodeLockBatchRequest(r.body).mqSet.some((mq) => mq.topic === s.topic && mq.queueId === 1),
+        );
+      if (unlocked) events.push('unlock 1');
+      return unlocked;
+    }, 'queue 1 unlocked');
+    expect(events).toEqual(['start 1:0', 'end 1:0', 'start 1:1', 'end 1:1', 'unlock 1']);
+    // The offset of the first batch was persisted at the release; the second batch finished after the
+    // queue was released, so its result is not committed: the next owner replays it.
+    expect(lastCommitted(s, 1)).toBe(1);
+  });
+
   it('does not consume a queue whose lock another member holds', async () => {
     const seen: number[] = [];
     const s = await setup({

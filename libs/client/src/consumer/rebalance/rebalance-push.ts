@@ -206,18 +206,19 @@ export class RebalanceService {
     return true;
   }
 
-  /** RebalancePushImpl.removeUnnecessaryMessageQueue: stop, persist the offset, unlock (orderly). */
+  /**
+   * RebalancePushImpl.removeUnnecessaryMessageQueue: stop, persist the offset, unlock (orderly). Once the
+   * queue is dropped no result can move its offset any more, so it is persisted at once — before the batch
+   * in flight ends, and before a periodic persistAll (which forgets queues no longer held) can drop it.
+   */
   private async release(h: Held): Promise<void> {
     const key = messageQueueKey(h.mq);
     this.table.delete(key);
     h.pq.dropped = true;
-    if (!this.lockingQueues) {
-      await this.persistAndForget(h.mq);
-      return;
-    }
+    await this.persistAndForget(h.mq);
+    if (!this.lockingQueues) return;
+    // A queue allocated to us again meanwhile keeps its lock.
     const finish = async (): Promise<void> => {
-      await this.persistAndForget(h.mq);
-      // A queue allocated to us again meanwhile keeps its lock.
       if (!this.table.has(key)) await this.unlock([h.mq], true);
     };
     const batch = this.hooks.batchDone(h.pq);
