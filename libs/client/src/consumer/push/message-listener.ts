@@ -86,7 +86,7 @@ export async function runConcurrently(
     if (r === ConsumeConcurrentlyStatus.RECONSUME_LATER) return { status: r };
     return {
       status: ConsumeConcurrentlyStatus.RECONSUME_LATER,
-      error: new Error(`unknown status ${String(r)}`),
+      error: new InvalidArgumentError('status', `unknown consume status ${String(r)}`),
     };
   } catch (error) {
     return { status: ConsumeConcurrentlyStatus.RECONSUME_LATER, error };
@@ -106,7 +106,7 @@ export async function runOrderly(
     if (r === ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT) return { status: r };
     return {
       status: ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT,
-      error: new Error(`unknown status ${String(r)}`),
+      error: new InvalidArgumentError('status', `unknown consume status ${String(r)}`),
     };
   } catch (error) {
     return { status: ConsumeOrderlyStatus.SUSPEND_CURRENT_QUEUE_A_MOMENT, error };

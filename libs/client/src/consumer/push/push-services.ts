@@ -82,7 +82,7 @@ export function buildPushServices(i: PushServicesInput): PushServices {
   let consume: ConsumeService;
   if (listener.orderly) {
     orderly = new ConsumeOrderlyService(ctx, listener.handler, (mq) =>
-      (parts.rebalance as RebalanceService).lock(mq),
+      (parts.rebalance as RebalanceService).relock(mq),
     );
     consume = orderly;
   } else {

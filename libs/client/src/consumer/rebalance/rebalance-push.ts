@@ -6,10 +6,11 @@ import {
   RequestCode,
   type MessageQueue,
 } from '@rocketts/protocol';
+import { MQClientError, MQClientErrorCode } from '../../errors/mq-client-error';
 import { MASTER_ID } from '../../route/topic-publish-info';
 import type { TopicRouteEntry } from '../../route/topic-route-cache';
 import { getMaxOffset, searchOffset } from '../offset-requests';
-import { NO_OFFSET, ReadOffsetType } from '../offset-store/offset-store';
+import { ReadOffsetType } from '../offset-store/offset-store';
 import { ProcessQueue } from '../push/process-queue';
 import { ConsumeFromWhere } from '../push/push-consumer-options';
 import type { PullRequest, PushContext } from '../push/push-context';
@@ -119,7 +120,10 @@ export class RebalanceService {
     } else {
       const cidAll = await this.findConsumerIdList(entry);
       if (cidAll.length === 0)
-        throw new Error(`no consumer of group ${this.ctx.group} is known to the broker yet`);
+        throw new MQClientError(
+          MQClientErrorCode.CONSUMER_NOT_FOUND,
+          `no consumer of group ${this.ctx.group} is known to the broker yet`,
+        );
       allocated = this.ctx.config.allocateStrategy.allocate(this.ctx.clientId, mqAll, cidAll);
     }
     return this.updateProcessQueueTable(topic, allocated);
@@ -130,7 +134,11 @@ export class RebalanceService {
     const brokers = [...entry.route.brokerDatas].sort((a, b) => (a.brokerName < b.brokerName ? -1 : 1));
     const bd = brokers[0];
     const addr = bd && (bd.brokerAddrs.get(MASTER_ID) ?? [...bd.brokerAddrs.values()][0]);
-    if (!addr) throw new Error(`topic ${entry.topic} has no broker address`);
+    if (!addr)
+      throw new MQClientError(
+        MQClientErrorCode.BROKER_NOT_FOUND,
+        `topic ${entry.topic} has no broker address`,
+      );
     const { instance, group } = this.ctx;
     const header = ConsumerGroupRequestHeader.encode({ consumerGroup: group });
     const resp = await instance.invoke(
@@ -243,7 +251,6 @@ export class RebalanceService {
     const { ctx } = this;
     const last = await ctx.offsetStore.readOffset(mq, ReadOffsetType.READ_FROM_STORE);
     if (last >= 0) return last;
-    if (last !== NO_OFFSET) throw new Error(`unexpected stored offset ${last}`);
     switch (ctx.config.consumeFromWhere) {
       case ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET:
         return 0;
@@ -315,6 +322,19 @@ export class RebalanceService {
       this.ctx.logger.warn('locking a queue failed', { mq: messageQueueKey(mq), error: err });
       return false;
     }
+  }
+
+  /**
+   * Lock a held queue again (orderly consumption found its lock missing or stale). A queue released while
+   * the request was under way is unlocked again, so no other member waits for its lock to expire.
+   */
+  async relock(mq: MessageQueue): Promise<boolean> {
+    const ok = await this.lock(mq);
+    if (ok && !this.table.has(messageQueueKey(mq))) {
+      await this.unlock([mq], true);
+      return false;
+    }
+    return ok;
   }
 
   /** Renew the locks of every held queue, one request per broker (RebalanceImpl.lockAll, every 20 s). */
