@@ -15,7 +15,7 @@ import { ProcessQueue } from '../push/process-queue';
 import { ConsumeFromWhere } from '../push/push-consumer-options';
 import type { PullRequest, PushContext } from '../push/push-context';
 import { isRetryTopic } from '../push/retry-topic';
-import { lockBatchMQ, unlockBatchMQ } from './queue-locks';
+import { masterAddrOf, QueueLocker, type LockedQueue } from './queue-locks';
 import { diffAssignment, sortedConsumerIds } from './rebalance-diff';
 
 /** Periodic rebalance (rocketmq.client.rebalance.waitInterval). */
@@ -25,10 +25,7 @@ export const REBALANCE_RETRY_DELAY_MS = 1000; // 1 s
 /** A release waits this long for the orderly batch in flight before leaving the unlock to its end. */
 const RELEASE_WAIT_MS = 1000; // 1 s, as RebalancePushImpl's consumeLock.tryLock(1000)
 
-interface Held {
-  mq: MessageQueue;
-  pq: ProcessQueue;
-}
+type Held = LockedQueue;
 
 /** What the rebalancer drives in the rest of the consumer. */
 export interface RebalanceHooks {
@@ -54,12 +51,15 @@ export class RebalanceService {
   private round: Promise<void> | undefined;
   private again = false;
   private readonly warnedTopics = new Set<string>();
+  private readonly locker: QueueLocker;
 
   constructor(
     private readonly ctx: PushContext,
     private readonly topics: () => string[],
     private readonly hooks: RebalanceHooks,
-  ) {}
+  ) {
+    this.locker = new QueueLocker(ctx);
+  }
 
   /** Queues held now, sorted. */
   assignment(): MessageQueue[] {
@@ -256,10 +256,12 @@ export class RebalanceService {
         return 0;
       case ConsumeFromWhere.CONSUME_FROM_TIMESTAMP:
         return isRetryTopic(mq.topic)
-          ? getMaxOffset(ctx.instance, await this.masterAddr(mq), mq)
-          : searchOffset(ctx.instance, await this.masterAddr(mq), mq, ctx.config.consumeTimestamp);
+          ? getMaxOffset(ctx.instance, await masterAddrOf(ctx.instance, mq), mq)
+          : searchOffset(ctx.instance, await masterAddrOf(ctx.instance, mq), mq, ctx.config.consumeTimestamp);
       default:
-        return isRetryTopic(mq.topic) ? 0 : getMaxOffset(ctx.instance, await this.masterAddr(mq), mq);
+        return isRetryTopic(mq.topic)
+          ? 0
+          : getMaxOffset(ctx.instance, await masterAddrOf(ctx.instance, mq), mq);
     }
   }
 
@@ -303,25 +305,8 @@ export class RebalanceService {
   }
 
   /** Lock one queue (RebalanceImpl.lock); marks its process queue when held. */
-  async lock(mq: MessageQueue): Promise<boolean> {
-    try {
-      const granted = await lockBatchMQ(
-        this.ctx.instance,
-        await this.masterAddr(mq),
-        this.lockTarget([mq]),
-        this.ctx.config.client.requestTimeoutMs,
-      );
-      const ok = granted.some((g) => messageQueueKey(g) === messageQueueKey(mq));
-      const pq = this.table.get(messageQueueKey(mq))?.pq;
-      if (pq) {
-        pq.locked = ok;
-        if (ok) pq.lastLockTimestamp = Date.now();
-      }
-      return ok;
-    } catch (err) {
-      this.ctx.logger.warn('locking a queue failed', { mq: messageQueueKey(mq), error: err });
-      return false;
-    }
+  lock(mq: MessageQueue): Promise<boolean> {
+    return this.locker.lock(mq, this.table.get(messageQueueKey(mq))?.pq);
   }
 
   /**
@@ -338,53 +323,12 @@ export class RebalanceService {
   }
 
   /** Renew the locks of every held queue, one request per broker (RebalanceImpl.lockAll, every 20 s). */
-  async lockAll(): Promise<void> {
-    const now = Date.now();
-    await Promise.all(
-      [...this.byBroker()].map(async ([brokerName, held]) => {
-        try {
-          const addr = await this.masterAddr(held[0]!.mq);
-          const granted = await lockBatchMQ(
-            this.ctx.instance,
-            addr,
-            this.lockTarget(held.map((h) => h.mq)),
-            this.ctx.config.client.requestTimeoutMs,
-          );
-          const ok = new Set(granted.map(messageQueueKey));
-          for (const h of held) {
-            const locked = ok.has(messageQueueKey(h.mq));
-            if (!locked && h.pq.locked)
-              this.ctx.logger.warn('queue lock lost', { mq: messageQueueKey(h.mq) });
-            h.pq.locked = locked;
-            if (locked) h.pq.lastLockTimestamp = now;
-          }
-        } catch (err) {
-          this.ctx.logger.warn('renewing queue locks failed', { brokerName, error: err });
-        }
-      }),
-    );
+  lockAll(): Promise<void> {
+    return this.locker.lockAll([...this.table.values()]);
   }
 
-  /** Release the locks of `mqs` (grouped per broker). */
-  async unlock(mqs: readonly MessageQueue[], oneway: boolean): Promise<void> {
-    const groups = new Map<string, MessageQueue[]>();
-    for (const mq of mqs) groups.set(mq.brokerName, [...(groups.get(mq.brokerName) ?? []), mq]);
-    await Promise.all(
-      [...groups.values()].map(async (list) => {
-        try {
-          const addr = await this.masterAddr(list[0]!);
-          await unlockBatchMQ(
-            this.ctx.instance,
-            addr,
-            this.lockTarget(list),
-            this.ctx.config.client.requestTimeoutMs,
-            oneway,
-          );
-        } catch (err) {
-          this.ctx.logger.warn('unlocking queues failed', { mqs: list.map(messageQueueKey), error: err });
-        }
-      }),
-    );
+  unlock(mqs: readonly MessageQueue[], oneway: boolean): Promise<void> {
+    return this.locker.unlock(mqs, oneway);
   }
 
   /** Shutdown: stop every queue; returns what was held (to persist and unlock). */
@@ -400,26 +344,6 @@ export class RebalanceService {
   /** Releases still waiting for their batch (shutdown waits for them too). */
   pendingReleases(): Promise<void> {
     return Promise.all(this.releasing.values()).then(() => undefined);
-  }
-
-  private byBroker(): Map<string, Held[]> {
-    const out = new Map<string, Held[]>();
-    for (const h of this.table.values()) out.set(h.mq.brokerName, [...(out.get(h.mq.brokerName) ?? []), h]);
-    return out;
-  }
-
-  private lockTarget(mqs: readonly MessageQueue[]): {
-    group: string;
-    clientId: string;
-    mqs: readonly MessageQueue[];
-  } {
-    return { group: this.ctx.group, clientId: this.ctx.clientId, mqs };
-  }
-
-  private masterAddr(mq: MessageQueue): Promise<string> {
-    const routes = this.ctx.instance.routes;
-    const find = (): string | undefined => routes.findMasterAddr(mq.brokerName);
-    return routes.resolveAddr(mq.topic, mq.brokerName, find, 'master');
   }
 }
 
