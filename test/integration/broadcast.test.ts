@@ -114,6 +114,42 @@ describe('push consumer (broadcasting)', () => {
     );
   }, 60_000);
 
+  it('orderly broadcasting: each member gets every queue in order, without queue locks', async () => {
+    const topic = randomTopic();
+    await admin.createTopic({ topic, clusterName: 'TestCluster', readQueueNums: 2, writeQueueNums: 2 });
+    const group = randomGroup();
+    const queues = (await producer.fetchPublishMessageQueues(topic)).slice(0, 2);
+    for (let seq = 0; seq < 30; seq++)
+      for (const mq of queues) await producer.send({ topic, body: `${mq.queueId}:${seq}` }, { queue: mq });
+    const logs: Record<string, string[]> = { o1: [], o2: [] };
+    for (const name of ['o1', 'o2']) {
+      const c = new PushConsumer({
+        namesrvAddr: ns.addr,
+        consumerGroup: group,
+        messageModel: 'BROADCASTING',
+        consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+        instanceName: name,
+        offsetStoreDir: offsetsDir,
+        logger: silentLogger,
+      });
+      c.subscribe(topic, '*');
+      c.registerMessageListener({
+        consumeOrderly: (msgs) => {
+          for (const m of msgs) (logs[name] as string[]).push(m.body.toString());
+        },
+      });
+      await c.start();
+      stops.push(() => c.shutdown());
+    }
+    await eventually(() => Object.values(logs).every((l) => l.length >= 60), 'each member got 60');
+    for (const log of Object.values(logs)) {
+      for (const mq of queues) {
+        const seqs = log.filter((b) => b.startsWith(`${mq.queueId}:`)).map((b) => Number(b.split(':')[1]));
+        expect(seqs).toEqual(Array.from({ length: 30 }, (_, i) => i));
+      }
+    }
+  }, 30_000);
+
   it('does not retry a failed message (no %RETRY% in broadcasting)', async () => {
     const topic = randomTopic();
     await admin.createTopic({ topic, clusterName: 'TestCluster', readQueueNums: 1, writeQueueNums: 1 });
