@@ -1,6 +1,6 @@
 /**
  * Runs consume tasks with at most `concurrency` at once, in submission order (the consumer's thread pool,
- * consumeThreadMax). Tasks never reject into the executor: each catches its own errors.
+ * consumeThreadMax).
  */
 export class ConsumeExecutor {
   /** FIFO from `head`; compacted as it drains (tasks can number in the tens of thousands). */
@@ -10,7 +10,11 @@ export class ConsumeExecutor {
   private accepting = true;
   private idleWaiters: (() => void)[] = [];
 
-  constructor(private readonly concurrency: number) {}
+  constructor(
+    private readonly concurrency: number,
+    /** A task that rejects (a bug: tasks handle their own failures) is reported here. */
+    private readonly onError: (err: unknown) => void,
+  ) {}
 
   /** Tasks running now. */
   get active(): number {
@@ -56,8 +60,9 @@ export class ConsumeExecutor {
         this.head = 0;
       }
       this.running++;
-      task()
-        .catch(() => undefined)
+      Promise.resolve()
+        .then(task)
+        .catch(this.onError)
         .finally(() => {
           this.running--;
           if (this.running === 0 && this.queued === 0) {

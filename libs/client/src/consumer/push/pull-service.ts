@@ -55,11 +55,19 @@ export class PullService {
 
   executeNow(req: PullRequest): void {
     if (!this.ctx.isRunning() || req.pq.dropped) return;
-    setImmediate(() => void this.pull(req));
+    setImmediate(() => this.run(req));
   }
 
   executeLater(req: PullRequest, delayMs: number): void {
-    this.ctx.scheduler.later(delayMs, () => this.pull(req));
+    this.ctx.scheduler.later(delayMs, () => this.run(req));
+  }
+
+  /** One pull; an unexpected failure is logged and the queue's loop goes on after a pause. */
+  private run(req: PullRequest): Promise<void> {
+    return this.pull(req).catch((err: unknown) => {
+      this.ctx.logger.error('pull loop failed, retrying later', { mq: messageQueueKey(req.mq), error: err });
+      this.executeLater(req, PULL_DELAY_WHEN_EXCEPTION_MS);
+    });
   }
 
   private async pull(req: PullRequest): Promise<void> {

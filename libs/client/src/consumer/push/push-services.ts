@@ -53,8 +53,10 @@ export interface PushServicesInput {
  */
 export function buildPushServices(i: PushServicesInput): PushServices {
   const { config: cfg, listener, heartbeat } = i;
-  const scheduler = new Scheduler();
-  const executor = new ConsumeExecutor(cfg.concurrency);
+  const scheduler = new Scheduler((err) => i.logger.error('scheduled task failed', { error: err }));
+  const executor = new ConsumeExecutor(cfg.concurrency, (err) =>
+    i.logger.error('consume task failed', { error: err }),
+  );
   const ctx: PushContext = {
     config: cfg,
     instance: i.instance,

@@ -1,8 +1,11 @@
 /**
  * Timers of one consumer, all cancelled by `stop()` (the consumer's scheduled executors in Java). Timers
- * never keep the process alive on their own.
+ * never keep the process alive on their own. A task that fails goes to its `onError`, else to the
+ * scheduler's own (which logs): a failure never becomes an unhandled rejection.
  */
 export class Scheduler {
+  constructor(private readonly defaultOnError: (err: unknown) => void) {}
+
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly intervals = new Set<NodeJS.Timeout>();
   private stopped = false;
@@ -15,7 +18,7 @@ export class Scheduler {
       if (this.stopped) return;
       Promise.resolve()
         .then(fn)
-        .catch((err: unknown) => onError?.(err));
+        .catch(onError ?? this.defaultOnError);
     }, ms);
     t.unref();
     this.timers.add(t);
@@ -30,7 +33,7 @@ export class Scheduler {
       busy = true;
       Promise.resolve()
         .then(fn)
-        .catch((err: unknown) => onError?.(err))
+        .catch(onError ?? this.defaultOnError)
         .finally(() => (busy = false));
     }, ms);
     t.unref();

@@ -79,7 +79,13 @@ export class RebalanceService {
     this.round = (async () => {
       do {
         this.again = false;
-        if (!(await this.doRebalance()) && this.ctx.isRunning()) {
+        let complete = false;
+        try {
+          complete = await this.doRebalance();
+        } catch (err) {
+          this.ctx.logger.error('rebalance round failed', { group: this.ctx.group, error: err });
+        }
+        if (!complete && this.ctx.isRunning()) {
           this.ctx.scheduler.later(REBALANCE_RETRY_DELAY_MS, () => this.rebalance());
         }
       } while (this.again && this.ctx.isRunning());
