@@ -279,6 +279,8 @@ export class RebalanceService {
     this.ctx.offsetStore.updateOffset(req.mq, nextOffset, false);
     await this.ctx.offsetStore.persist(req.mq);
     this.ctx.offsetStore.removeOffset(req.mq);
+    // Orderly: the dropped queue's batch in flight ends before the queue is taken again.
+    await this.hooks.batchDone(req.pq);
     await this.rebalance();
   }
 
