@@ -1,8 +1,2 @@
-export * from './offset-store';
-export { RemoteBrokerOffsetStore, type OffsetAddrResolver } from './remote-broker-offset-store';
-export {
-  DEFAULT_OFFSET_STORE_DIR,
-  LocalFileOffsetStore,
-  localOffsetsPath,
-  OFFSETS_FILE_NAME,
-} from './local-file-offset-store';
+export { NO_OFFSET, ReadOffsetType, type OffsetStore, type ReadOffsetTypeValue } from './offset-store';
+export { DEFAULT_OFFSET_STORE_DIR, localOffsetsPath, OFFSETS_FILE_NAME } from './local-file-offset-store';
