@@ -4,6 +4,7 @@ import type { ScheduleConfig } from './config/schedule-config';
 import type { StoreConfig } from './config/store-config';
 import type { ConsumerManager } from './client-manager/consumer-manager';
 import type { ProducerManager } from './client-manager/producer-manager';
+import type { RebalanceLockManager } from './client-manager/rebalance-lock-manager';
 import type { SqlFilterCache } from './filter/subscription-filter';
 import type { ConsumerOffsetManager } from './offsets/consumer-offset-manager';
 import type { BrokerStats } from './stats/broker-stats';
@@ -30,6 +31,8 @@ export interface BrokerContext {
   offsets: ConsumerOffsetManager;
   consumers: ConsumerManager;
   producers: ProducerManager;
+  /** Queue locks of orderly consumers (LOCK_BATCH_MQ / UNLOCK_BATCH_MQ). */
+  rebalanceLocks: RebalanceLockManager;
   sqlFilters: SqlFilterCache;
   /** Delayed messages: the level table (DELAY put hook) and the delivery cursors. */
   schedule: ScheduleMessageService;

@@ -3,6 +3,7 @@ import { encodeHostAddress, Perm, SystemTopic } from '@rocketts/protocol';
 import type { BrokerContext } from './broker-context';
 import { ConsumerManager } from './client-manager/consumer-manager';
 import { ProducerManager } from './client-manager/producer-manager';
+import { RebalanceLockManager } from './client-manager/rebalance-lock-manager';
 import { localIPv4, type ResolvedBrokerConfig } from './config';
 import { RuntimeSettings } from './config/runtime-settings';
 import { SqlFilterCache } from './filter/subscription-filter';
@@ -16,6 +17,7 @@ import { ConsumerRelayProcessor } from './processors/consumer-relay-processor';
 import { ConsumerSendMsgBackProcessor } from './processors/consumer-send-msg-back-processor';
 import { PullMessageProcessor } from './processors/pull-message-processor';
 import { QueryMessageProcessor } from './processors/query-message-processor';
+import { QueueLockProcessor } from './processors/queue-lock-processor';
 import { QueueOffsetProcessor } from './processors/queue-offset-processor';
 import { ResetOffsetProcessor } from './processors/reset-offset-processor';
 import { ensureReplyTopic, ReplyMessageProcessor } from './processors/reply-message-processor';
@@ -94,6 +96,7 @@ export class BrokerController {
       offsets: new ConsumerOffsetManager(root),
       consumers: new ConsumerManager(logger),
       producers: new ProducerManager(),
+      rebalanceLocks: new RebalanceLockManager({ logger: logger.child('rebalance-lock') }),
       sqlFilters: new SqlFilterCache(),
       schedule: new ScheduleMessageService({
         store: this.store,
@@ -122,7 +125,8 @@ export class BrokerController {
       .register(ConsumerAdminProcessor.codes, new ConsumerAdminProcessor(this.ctx))
       .register(ResetOffsetProcessor.codes, new ResetOffsetProcessor(this.ctx))
       .register(ConsumerRelayProcessor.codes, new ConsumerRelayProcessor(this.ctx))
-      .register(ReplyMessageProcessor.codes, new ReplyMessageProcessor(this.ctx));
+      .register(ReplyMessageProcessor.codes, new ReplyMessageProcessor(this.ctx))
+      .register(QueueLockProcessor.codes, new QueueLockProcessor(this.ctx.rebalanceLocks));
     this.server = new RemotingServer({
       port: b.listenPort,
       host: b.bindAddress,

@@ -69,6 +69,7 @@ export class FakeBroker {
   private readonly routes = new Map<string, TopicRouteData>();
   private readonly kv = new Map<string, string>();
   private clusterInfo: ClusterInfo | undefined;
+  /** Answers clients owe to requestClients(), by opaque. */
   private nextQueueOffset = 0;
   private nextPhysicalOffset = 0;
   private port = 0;
@@ -176,6 +177,35 @@ export class FakeBroker {
     cmd.opaque = this.nextPushOpaque++;
     cmd.flag |= RemotingFlag.ONEWAY;
     socket.write(encodeFrameToBuffer(cmd));
+  }
+
+  /**
+   * Send `cmd` as a broker → client request (§5) on every open connection; resolves with the answers (none
+   * for a one-way request, or from clients that do not answer within `timeoutMs`).
+   */
+  async requestClients(cmd: RemotingCommand, timeoutMs = 3000): Promise<RemotingCommand[]> {
+    const answers = [...this.sockets].map((socket) => {
+      const req = { ...cmd, opaque: this.nextPushOpaque++ };
+      socket.write(encodeFrameToBuffer(req));
+      if (isOneway(req)) return Promise.resolve(undefined);
+      return new Promise<RemotingCommand | undefined>((resolve) => {
+        const t = setTimeout(() => {
+          this.awaitingClients.delete(req.opaque);
+          resolve(undefined);
+        }, timeoutMs);
+        this.awaitingClients.set(req.opaque, (answer) => {
+          clearTimeout(t);
+          this.awaitingClients.delete(req.opaque);
+          resolve(answer);
+        });
+      });
+    });
+    return (await Promise.all(answers)).filter((a): a is RemotingCommand => a !== undefined);
+  }
+
+  /** A one-way request to every connected client (NOTIFY_CONSUMER_IDS_CHANGED, RESET_CONSUMER_CLIENT_OFFSET). */
+  notifyClients(cmd: RemotingCommand): void {
+    void this.requestClients({ ...cmd, flag: cmd.flag | RemotingFlag.ONEWAY });
   }
 
   /** Destroy every open connection (the client must reconnect). */

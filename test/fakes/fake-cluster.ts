@@ -55,6 +55,7 @@ export interface StoredMessageInit {
   storeTimestamp?: number;
   /** "ip:port" written as STOREHOST (decides the offset message id). */
   storeAddr?: string;
+  reconsumeTimes?: number;
 }
 
 /** One stored-message record (§7.1), as PULL / QUERY / VIEW bodies carry them. */
@@ -70,7 +71,7 @@ export function storedRecord(init: StoredMessageInit): Buffer {
     bornHost: encodeHostAddress('127.0.0.1', 50000),
     storeTimestamp: init.storeTimestamp ?? 1_700_000_000_100,
     storeHost: encodeHostAddress(host, Number(port)),
-    reconsumeTimes: 0,
+    reconsumeTimes: init.reconsumeTimes ?? 0,
     preparedTransactionOffset: 0,
     body: typeof init.body === 'string' ? Buffer.from(init.body) : (init.body ?? Buffer.from('body')),
     topic: init.topic,

@@ -14,6 +14,8 @@ export const MQClientErrorCode = {
   SEND_TIMEOUT: 'SEND_TIMEOUT',
   /** A response arrived but its body holds nothing usable (e.g. VIEW_MESSAGE_BY_ID without a record). */
   EMPTY_RESPONSE: 'EMPTY_RESPONSE',
+  /** The broker lists no member of a consumer group yet (its heartbeat has not arrived): rebalance later. */
+  CONSUMER_NOT_FOUND: 'CONSUMER_NOT_FOUND',
 } as const;
 
 export type MQClientErrorCodeValue = (typeof MQClientErrorCode)[keyof typeof MQClientErrorCode];
@@ -21,6 +23,7 @@ export type MQClientErrorCodeValue = (typeof MQClientErrorCode)[keyof typeof MQC
 const RETRIABLE: ReadonlySet<string> = new Set([
   MQClientErrorCode.BROKER_NOT_FOUND,
   MQClientErrorCode.SEND_TIMEOUT,
+  MQClientErrorCode.CONSUMER_NOT_FOUND,
 ]);
 
 /** A failure the client detects itself, without a broker error code (as MQClientException). */

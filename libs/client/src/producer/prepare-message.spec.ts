@@ -37,6 +37,22 @@ describe('prepareMessage', () => {
     expect(p.body.toString()).toBe('hello');
   });
 
+  it('moves RECONSUME_TIME and MAX_RECONSUME_TIMES into the header fields of a %RETRY% send only', () => {
+    const properties = { RECONSUME_TIME: '3', MAX_RECONSUME_TIMES: '16', RETRY_TOPIC: 'T' };
+    const retry = prepareMessage({ topic: '%RETRY%G', body: 'x', properties }, ctx);
+    expect(retry).toMatchObject({ reconsumeTimes: 3, maxReconsumeTimes: 16 });
+    const props = decodeProperties(retry.properties);
+    expect(props.RETRY_TOPIC).toBe('T');
+    expect(props.RECONSUME_TIME).toBeUndefined();
+    expect(props.MAX_RECONSUME_TIMES).toBeUndefined();
+    const plain = prepareMessage({ topic: 'T', body: 'x', properties }, ctx);
+    expect(plain.reconsumeTimes).toBeUndefined();
+    expect(decodeProperties(plain.properties).RECONSUME_TIME).toBe('3');
+    expect(() =>
+      prepareMessage({ topic: '%RETRY%G', body: 'x', properties: { RECONSUME_TIME: 'x' } }, ctx),
+    ).toThrow(InvalidArgumentError);
+  });
+
   it('keeps a caller-provided UNIQ_KEY and defaults WAIT to true, without DELAY for level 0', () => {
     const props = decodeProperties(
       prepareMessage({ topic: 'T', body: 'x', properties: { UNIQ_KEY: 'MINE' }, delayTimeLevel: 0 }, ctx)

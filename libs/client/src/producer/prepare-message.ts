@@ -33,6 +33,10 @@ export interface PreparedMessage {
   shardingKey?: string;
   /** MSG_TYPE is "reply": sent with SEND_REPLY_MESSAGE_V2 (as MQClientAPIImpl.sendMessage). */
   reply?: boolean;
+  /** %RETRY% topics: header `j`, taken from the RECONSUME_TIME property (consumers' send-back fallback). */
+  reconsumeTimes?: number;
+  /** %RETRY% topics: header `l`, taken from the MAX_RECONSUME_TIMES property. */
+  maxReconsumeTimes?: number;
 }
 
 export interface PrepareContext {
@@ -52,6 +56,7 @@ export function prepareMessage(input: Message, ctx: PrepareContext): PreparedMes
   const topic = checkSendTopic(msg.topic);
   let body = checkBody(msg.body, ctx.maxMessageSize);
   const props = buildProperties(msg, ctx.uniqKeys);
+  const retry = topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) ? takeRetryCounts(props) : {};
   const properties = encodeProperties(props);
   checkPropertiesSize(properties);
   let sysFlag = 0;
@@ -68,11 +73,29 @@ export function prepareMessage(input: Message, ctx: PrepareContext): PreparedMes
     properties,
     uniqKeys: [props[MessageProperty.UNIQ_KEY] as string],
     batch: false,
+    ...retry,
   };
   const shardingKey = props[MessageProperty.ONS_SHARDING_KEY];
   if (shardingKey !== undefined) prepared.shardingKey = shardingKey;
   if (props[MessageProperty.MSG_TYPE] === REPLY_MESSAGE_FLAG) prepared.reply = true;
   return prepared;
+}
+
+/**
+ * A message to a %RETRY% topic carries its reconsume counts in the header (j, l) rather than as properties
+ * (DefaultMQProducerImpl.sendKernelImpl); the broker decides retry or DLQ from them (§11.2).
+ */
+function takeRetryCounts(props: Properties): { reconsumeTimes?: number; maxReconsumeTimes?: number } {
+  const out: { reconsumeTimes?: number; maxReconsumeTimes?: number } = {};
+  const take = (name: string, key: 'reconsumeTimes' | 'maxReconsumeTimes'): void => {
+    const v = props[name];
+    if (v === undefined) return;
+    out[key] = int32(Number(v), `properties.${name}`);
+    delete props[name];
+  };
+  take(MessageProperty.RECONSUME_TIME, 'reconsumeTimes');
+  take(MessageProperty.MAX_RECONSUME_TIMES, 'maxReconsumeTimes');
+  return out;
 }
 
 /**

@@ -241,8 +241,9 @@ export class Sender {
       bornTimestamp: Date.now(),
       flag: prepared.flag,
       properties: prepared.properties,
-      reconsumeTimes: 0,
+      reconsumeTimes: prepared.reconsumeTimes ?? 0,
       unitMode: false,
+      maxReconsumeTimes: prepared.maxReconsumeTimes,
       batch: prepared.batch,
       brokerName: mq.brokerName,
     };

@@ -27,6 +27,7 @@ export class MessageExt {
   private topicText: string | undefined;
   private props: Properties | undefined;
   private offsetId: string | undefined;
+  private reconsumeOverride: number | undefined;
 
   constructor(
     private readonly buf: Buffer,
@@ -73,7 +74,7 @@ export class MessageExt {
     return decodeHostAddress(this.buf, this.layout.storeHostPos, this.storeV6);
   }
   get reconsumeTimes(): number {
-    return this.buf.readInt32BE(this.layout.storeHostPos + (this.storeV6 ? 20 : 8));
+    return this.reconsumeOverride ?? this.buf.readInt32BE(this.layout.storeHostPos + (this.storeV6 ? 20 : 8));
   }
   get preparedTransactionOffset(): number {
     return readLong(this.buf, this.layout.storeHostPos + (this.storeV6 ? 20 : 8) + 4);
@@ -94,6 +95,19 @@ export class MessageExt {
         propsLen > 0 ? decodeProperties(this.buf.toString('utf8', propsPos, propsPos + propsLen)) : {};
     }
     return this.props;
+  }
+
+  /**
+   * Consumers show a retry message under its original topic (MessageExt.setTopic in Java's
+   * resetRetryAndNamespace); the record itself is not changed.
+   */
+  setTopic(topic: string): void {
+    this.topicText = topic;
+  }
+
+  /** Orderly consumers count local retries on the message (MessageExt.setReconsumeTimes). */
+  setReconsumeTimes(times: number): void {
+    this.reconsumeOverride = times;
   }
 
   /** Offset message id: store host + port + commit-log offset, upper-case hex (§8.2). */

@@ -1,0 +1,40 @@
+import { messageQueueKey, type MessageQueue } from '@rocketts/protocol';
+import { NO_OFFSET } from './offset-store';
+
+interface Entry {
+  mq: MessageQueue;
+  offset: number;
+}
+
+/** The in-memory part both offset stores share (their offsetTable of AtomicLongs). */
+export class OffsetTable {
+  private readonly entries = new Map<string, Entry>();
+
+  get(mq: MessageQueue): number {
+    return this.entries.get(messageQueueKey(mq))?.offset ?? NO_OFFSET;
+  }
+
+  has(mq: MessageQueue): boolean {
+    return this.entries.has(messageQueueKey(mq));
+  }
+
+  /** MixAll.compareAndIncreaseOnly when `increaseOnly`: a lower offset never replaces a higher one. */
+  update(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
+    const key = messageQueueKey(mq);
+    const entry = this.entries.get(key);
+    if (!entry) this.entries.set(key, { mq: { ...mq }, offset });
+    else if (!increaseOnly || offset > entry.offset) entry.offset = offset;
+  }
+
+  remove(mq: MessageQueue): void {
+    this.entries.delete(messageQueueKey(mq));
+  }
+
+  list(topic?: string): [MessageQueue, number][] {
+    const out: [MessageQueue, number][] = [];
+    for (const { mq, offset } of this.entries.values()) {
+      if (topic === undefined || mq.topic === topic) out.push([{ ...mq }, offset]);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,98 @@
+import { messageQueueKey, type MessageExt, type MessageQueue } from '@rocketts/protocol';
+import {
+  ConsumeConcurrentlyStatus,
+  runConcurrently,
+  type ConcurrentlyHandler,
+  type ConsumeConcurrentlyContext,
+} from './message-listener';
+import type { ProcessQueue } from './process-queue';
+import type { ConsumeService, PushContext } from './push-context';
+import { markConsumeStart, resetRetryTopic } from './retry-topic';
+
+/**
+ * Messages whose send-back and fallback both failed are consumed again locally after this long
+ * (ConsumeMessageConcurrentlyService.submitConsumeRequestLater).
+ */
+export const CONSUME_LATER_DELAY_MS = 5000; // 5 s
+
+/**
+ * Concurrent consumption (ConsumeMessageConcurrentlyService.java): each pulled batch is cut into handler
+ * calls of consumeMessageBatchMaxSize messages, run on the shared executor in any order. A message leaves
+ * its process queue — letting the committed offset pass it — only once its handler succeeded, or once a
+ * failed message was handed back to the broker for redelivery through %RETRY%.
+ */
+export class ConsumeConcurrentlyService implements ConsumeService {
+  constructor(
+    private readonly ctx: PushContext,
+    private readonly handler: ConcurrentlyHandler,
+  ) {}
+
+  submit(msgs: MessageExt[], pq: ProcessQueue, mq: MessageQueue): void {
+    const size = this.ctx.config.consumeMessageBatchMaxSize;
+    for (let i = 0; i < msgs.length; i += size) {
+      const batch = msgs.slice(i, i + size);
+      this.ctx.executor.submit(() => this.consume(batch, pq, mq));
+    }
+  }
+
+  private async consume(msgs: MessageExt[], pq: ProcessQueue, mq: MessageQueue): Promise<void> {
+    const { ctx } = this;
+    if (pq.dropped) return;
+    resetRetryTopic(msgs, ctx.group);
+    markConsumeStart(msgs);
+    const context: ConsumeConcurrentlyContext = { messageQueue: mq, delayLevelWhenNextConsume: 0 };
+    const begin = Date.now();
+    const { status, error } = await runConcurrently(this.handler, msgs, context);
+    ctx.stats.consumeRT(mq.topic, Date.now() - begin);
+    pq.lastConsumeTimestamp = Date.now();
+    if (error !== undefined) {
+      ctx.logger.warn('message handler failed', {
+        group: ctx.group,
+        mq: messageQueueKey(mq),
+        msgIds: msgs.map((m) => m.msgId),
+        error,
+      });
+    }
+    // A queue released meanwhile belongs to another member now: its result must not move our offset.
+    if (pq.dropped) return;
+    await this.processResult(status === ConsumeConcurrentlyStatus.CONSUME_SUCCESS, context, msgs, pq, mq);
+  }
+
+  /** ConsumeMessageConcurrentlyService.processConsumeResult. */
+  private async processResult(
+    ok: boolean,
+    context: ConsumeConcurrentlyContext,
+    msgs: MessageExt[],
+    pq: ProcessQueue,
+    mq: MessageQueue,
+  ): Promise<void> {
+    const { ctx } = this;
+    ctx.stats.consumed(mq.topic, ok ? msgs.length : 0, ok ? 0 : msgs.length);
+    let done = msgs;
+    if (!ok) {
+      if (!ctx.clustering) {
+        // Broadcasting has no retry topic: a failed message is dropped, as in Java.
+        ctx.logger.warn('broadcasting: message consumption failed, dropped', {
+          group: ctx.group,
+          msgIds: msgs.map((m) => m.msgId),
+        });
+      } else {
+        const keep: MessageExt[] = [];
+        for (const m of msgs) {
+          if (!(await ctx.sendBack.sendBack(m, context.delayLevelWhenNextConsume, mq))) {
+            m.setReconsumeTimes(m.reconsumeTimes + 1);
+            keep.push(m);
+          }
+        }
+        if (keep.length > 0) {
+          done = msgs.filter((m) => !keep.includes(m));
+          ctx.scheduler.later(CONSUME_LATER_DELAY_MS, () => {
+            if (!pq.dropped) this.submit(keep, pq, mq);
+          });
+        }
+      }
+    }
+    const offset = pq.removeMessages(done);
+    if (offset >= 0 && !pq.dropped) ctx.offsetStore.updateOffset(mq, offset, true);
+  }
+}
