@@ -2,11 +2,15 @@ import { silentLogger, type RemotingChannel } from '@rocketts/client';
 import { encodeHostAddress } from '@rocketts/protocol';
 import type { BrokerContext } from '../../broker/src/broker-context';
 import { ConsumerManager } from '../../broker/src/client-manager/consumer-manager';
+import { RebalanceLockManager } from '../../broker/src/client-manager/rebalance-lock-manager';
 import { ProducerManager } from '../../broker/src/client-manager/producer-manager';
 import { resolveBrokerConfig } from '../../broker/src/config';
 import { RuntimeSettings } from '../../broker/src/config/runtime-settings';
 import { SqlFilterCache } from '../../broker/src/filter/subscription-filter';
 import { ConsumerOffsetManager } from '../../broker/src/offsets/consumer-offset-manager';
+import { DelayLevelTable } from '../../broker/src/schedule/delay-levels';
+import { DelayOffsetTable } from '../../broker/src/schedule/delay-offset-table';
+import { ScheduleMessageService } from '../../broker/src/schedule/schedule-message-service';
 import { BrokerStats } from '../../broker/src/stats/broker-stats';
 import { SubscriptionGroupManager } from '../../broker/src/subscription/subscription-group-manager';
 import { TopicConfigManager } from '../../broker/src/topics/topic-config-manager';
@@ -39,6 +43,7 @@ export async function specBrokerContext(brokerOverrides: Record<string, unknown>
   const ctx: BrokerContext = {
     config: b,
     storeConfig: config.store,
+    scheduleConfig: config.schedule,
     settings: new RuntimeSettings(b),
     logger: silentLogger,
     store,
@@ -53,6 +58,14 @@ export async function specBrokerContext(brokerOverrides: Record<string, unknown>
     offsets: new ConsumerOffsetManager(t.dir),
     consumers: new ConsumerManager(silentLogger),
     producers: new ProducerManager(),
+    rebalanceLocks: new RebalanceLockManager({ logger: silentLogger }),
+    schedule: new ScheduleMessageService({
+      store,
+      levels: DelayLevelTable.parse(config.schedule.messageDelayLevel),
+      offsets: new DelayOffsetTable(t.dir),
+      persistIntervalMs: config.schedule.flushDelayOffsetInterval,
+      logger: silentLogger,
+    }),
     sqlFilters: new SqlFilterCache(),
     stats: new BrokerStats(),
     brokerAddr: () => SPEC_BROKER_ADDR,
