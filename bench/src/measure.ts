@@ -75,3 +75,38 @@ export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
+
+/**
+ * Open-loop load: `rate` sends per second for `seconds`, each stamped with the time it was due
+ * (not when it went out), so a stalled system shows up as latency rather than as a slower sender
+ * (no coordinated omission). Ticks every millisecond and sends whatever is due.
+ */
+export async function openLoop(
+  rate: number,
+  seconds: number,
+  send: (dueMs: number, i: number) => void,
+): Promise<number> {
+  const total = Math.round(rate * seconds);
+  const t0 = performance.now();
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = (): void => {
+      const now = performance.now();
+      const due = Math.min(total, Math.floor(((now - t0) * rate) / 1000));
+      while (sent < due) {
+        send(t0 + (sent * 1000) / rate, sent);
+        sent++;
+      }
+      if (sent >= total) resolve();
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+  return total;
+}
+
+/** Latency samples in ms → p50/p99 (sorted in place). */
+export function latencyPercentiles(samples: number[]): { p50: number; p99: number } {
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import type { ScenarioResult } from './measure';
 import { natsScenarios } from './peers/nats';
 import { rabbitmqScenarios } from './peers/rabbitmq';
+import { pushScenarios } from './push';
 import { rocketScenarios } from './rocketts';
 
 /**
- * `npm run bench [-- --messages N --only rocketts,rabbitmq,nats]`: every scenario in one run on one
+ * `npm run bench [-- --messages N --only rocketts,push,rabbitmq,nats]`: every scenario in one run on one
  * machine, then a table with ratios against RabbitMQ and NATS, written to bench/results/latest.md.
  */
 async function main(): Promise<void> {
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     return i >= 0 && args[i + 1] ? (args[i + 1] as string) : dflt;
   };
   const messages = Number(opt('messages', '200000'));
-  const only = new Set(opt('only', 'rocketts,rabbitmq,nats').split(','));
+  const only = new Set(opt('only', 'rocketts,push,rabbitmq,nats').split(','));
   const results: ScenarioResult[] = [];
   const step = async (name: string, fn: () => Promise<ScenarioResult[]>): Promise<void> => {
     process.stderr.write(`\n== ${name}\n`);
@@ -33,6 +34,11 @@ async function main(): Promise<void> {
     );
     await step('RocketTS, SYNC_FLUSH', () =>
       rocketScenarios({ messages, flushDiskType: 'SYNC_FLUSH', batchSize: 64, queues: 8 }),
+    );
+  }
+  if (only.has('push')) {
+    await step('RocketTS push consumer', () =>
+      pushScenarios({ messages, queues: 8, rates: [1_000, 10_000], latencySeconds: 10 }),
     );
   }
   if (only.has('rabbitmq')) await step('RabbitMQ', () => rabbitmqScenarios(messages));

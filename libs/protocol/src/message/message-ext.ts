@@ -26,6 +26,8 @@ export interface RecordLayout {
 export class MessageExt {
   private topicText: string | undefined;
   private props: Properties | undefined;
+  /** Properties set before `properties` was first read: applied on decode, so setting one costs no parse. */
+  private pendingProps: Properties | undefined;
   private offsetId: string | undefined;
   private reconsumeOverride: number | undefined;
 
@@ -93,8 +95,16 @@ export class MessageExt {
       const { propsPos, propsLen } = this.layout;
       this.props =
         propsLen > 0 ? decodeProperties(this.buf.toString('utf8', propsPos, propsPos + propsLen)) : {};
+      if (this.pendingProps) Object.assign(this.props, this.pendingProps);
+      this.pendingProps = undefined;
     }
     return this.props;
+  }
+
+  /** Set one property (MessageAccessor.putProperty) without decoding the others until someone reads them. */
+  putProperty(name: string, value: string): void {
+    if (this.props) this.props[name] = value;
+    else (this.pendingProps ??= {})[name] = value;
   }
 
   /**

@@ -21,13 +21,14 @@ export const isRetryTopic = (topic: string): boolean => topic.startsWith(RETRY_G
 export function resetRetryTopic(msgs: readonly MessageExt[], group: string): void {
   const groupRetryTopic = retryTopicOf(group);
   for (const m of msgs) {
+    if (m.topic !== groupRetryTopic) continue;
     const original = m.properties[MessageProperty.RETRY_TOPIC];
-    if (original !== undefined && m.topic === groupRetryTopic) m.setTopic(original);
+    if (original !== undefined) m.setTopic(original);
   }
 }
 
 /** Java stamps the start of consumption on each message (MessageAccessor.setConsumeStartTimeStamp). */
 export function markConsumeStart(msgs: readonly MessageExt[], now = Date.now()): void {
   const stamp = String(now);
-  for (const m of msgs) m.properties[MessageProperty.CONSUME_START_TIME] = stamp;
+  for (const m of msgs) m.putProperty(MessageProperty.CONSUME_START_TIME, stamp);
 }

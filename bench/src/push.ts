@@ -1,0 +1,211 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  Admin,
+  ConsumeFromWhere,
+  Producer,
+  PushConsumer,
+  silentLogger,
+  type Message,
+  type MessageListener,
+} from '@rocketts/client';
+import { startBroker, startNamesrv, type ProcHandle } from '@rocketts/broker';
+import {
+  latencyPercentiles,
+  MESSAGE_SIZE,
+  openLoop,
+  progress,
+  result,
+  windowed,
+  type ScenarioResult,
+} from './measure';
+
+export interface PushOptions {
+  messages: number;
+  queues: number;
+  /** Open-loop rates of the latency scenarios, msg/s. */
+  rates: number[];
+  /** Length of each latency run, seconds. */
+  latencySeconds: number;
+}
+
+const BATCH = 64; // messages per batch when filling a backlog
+
+/**
+ * The push consumer (DefaultMQPushConsumer's model): drain a backlog in concurrent and in orderly mode,
+ * then end-to-end latency under open-loop load. Broker as a CLI process with ASYNC_FLUSH, as users run it.
+ */
+export async function pushScenarios(o: PushOptions): Promise<ScenarioResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'rocketts-bench-push-'));
+  let ns: ProcHandle | undefined;
+  let broker: ProcHandle | undefined;
+  const out: ScenarioResult[] = [];
+  try {
+    ns = await startNamesrv(dir);
+    broker = await startBroker({
+      namesrv: ns.addr,
+      storeDir: join(dir, 'broker'),
+      conf: { mappedFileSizeCommitLog: 1024 * 1024 * 1024 },
+    });
+    const namesrvAddr = ns.addr;
+    const topics = {
+      concurrent: `BenchPush_${process.pid}`,
+      orderly: `BenchOrderly_${process.pid}`,
+      // One topic per rate: a new group on a queue whose first message is still in memory starts at 0,
+      // even with CONSUME_FROM_LAST_OFFSET (§4.6), and would re-read the previous run.
+      ...Object.fromEntries(o.rates.map((rate) => [`latency${rate}`, `BenchLatency${rate}_${process.pid}`])),
+    } as Record<string, string>;
+    const admin = new Admin({ namesrvAddr, logger: silentLogger });
+    await admin.start();
+    for (const topic of Object.values(topics)) {
+      await admin.createTopic({
+        topic,
+        clusterName: 'TestCluster',
+        readQueueNums: o.queues,
+        writeQueueNums: o.queues,
+      });
+    }
+    await admin.shutdown();
+    const producer = new Producer({
+      namesrvAddr,
+      producerGroup: `bench_push_p_${process.pid}`,
+      logger: silentLogger,
+    });
+    await producer.start();
+    try {
+      await fillBacklog(producer, topics.concurrent as string, o.messages);
+      out.push(await drain(namesrvAddr, topics.concurrent as string, o.messages, false));
+      await fillBacklog(producer, topics.orderly as string, o.messages);
+      out.push(await drain(namesrvAddr, topics.orderly as string, o.messages, true));
+      for (const rate of o.rates) {
+        out.push(await latency(namesrvAddr, producer, topics[`latency${rate}`] as string, rate, o));
+      }
+    } finally {
+      await producer.shutdown();
+    }
+    return out;
+  } finally {
+    await broker?.stop();
+    await ns?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function fillBacklog(producer: Producer, topic: string, messages: number): Promise<void> {
+  const body = Buffer.alloc(MESSAGE_SIZE, 0x61);
+  const batch: Message[] = Array.from({ length: BATCH }, () => ({ topic, body }));
+  let done = 0;
+  const stop = progress(`rocketts fill ${topic}`, messages, () => done);
+  await windowed(Math.ceil(messages / BATCH), 4, async () => {
+    await producer.sendBatch(batch);
+    done += BATCH;
+  });
+  stop();
+}
+
+/** Start a consumer of a new group from the first offset and time until `expected` messages were handled. */
+async function drain(
+  namesrvAddr: string,
+  topic: string,
+  expected: number,
+  orderly: boolean,
+): Promise<ScenarioResult> {
+  const mode = orderly ? 'orderly' : 'concurrent';
+  const consumer = new PushConsumer({
+    namesrvAddr,
+    consumerGroup: `bench_push_${mode}_${process.pid}`,
+    consumeFromWhere: ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET,
+    logger: silentLogger,
+  });
+  consumer.subscribe(topic, '*');
+  let got = 0;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const count = (n: number): void => {
+    got += n;
+    if (got >= expected) finish();
+  };
+  const listener: MessageListener = orderly
+    ? { consumeOrderly: (msgs) => count(msgs.length) }
+    : { consumeConcurrently: (msgs) => count(msgs.length) };
+  consumer.registerMessageListener(listener);
+  const stop = progress(`rocketts push ${mode}`, expected, () => got);
+  const t0 = process.hrtime.bigint();
+  await consumer.start();
+  await finished;
+  const r = result(
+    `push consumer, ${mode}, from backlog`,
+    'rocketts',
+    got,
+    t0,
+    `${mode} listener, new group`,
+  );
+  stop();
+  await consumer.shutdown();
+  return r;
+}
+
+/**
+ * Open-loop end-to-end latency: each body carries the time it was due; the push consumer records
+ * (receive time − due time). Producer and consumer share this process, so one clock serves both.
+ */
+async function latency(
+  namesrvAddr: string,
+  producer: Producer,
+  topic: string,
+  rate: number,
+  o: PushOptions,
+): Promise<ScenarioResult> {
+  const consumer = new PushConsumer({
+    namesrvAddr,
+    consumerGroup: `bench_latency_${rate}_${process.pid}`,
+    consumeFromWhere: ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET,
+    logger: silentLogger,
+  });
+  consumer.subscribe(topic, '*');
+  const samples: number[] = [];
+  consumer.registerMessageListener({
+    consumeConcurrently: (msgs) => {
+      const now = performance.now();
+      for (const m of msgs) samples.push(now - m.body.readDoubleBE(0));
+    },
+  });
+  await consumer.start();
+  await waitFor(() => consumer.assignment().length >= o.queues, 30_000);
+  const body = Buffer.alloc(MESSAGE_SIZE, 0x61);
+  let failed = 0;
+  const stop = progress(
+    `rocketts latency ${rate}/s`,
+    Math.round(rate * o.latencySeconds),
+    () => samples.length,
+  );
+  const t0 = process.hrtime.bigint();
+  const total = await openLoop(rate, o.latencySeconds, (due) => {
+    const b = Buffer.from(body);
+    b.writeDoubleBE(due, 0);
+    producer.send({ topic, body: b }).catch(() => failed++);
+  });
+  await waitFor(() => samples.length + failed >= total, 30_000);
+  stop();
+  await consumer.shutdown();
+  const { p50, p99 } = latencyPercentiles(samples);
+  const r = result(
+    `end-to-end latency, ${rate.toLocaleString('en-US')} msg/s open loop`,
+    'rocketts',
+    samples.length,
+    t0,
+    `p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms${failed ? `, ${failed} sends failed` : ''}`,
+  );
+  r.p50 = p50;
+  r.p99 = p99;
+  return r;
+}
+
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
