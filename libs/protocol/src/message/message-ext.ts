@@ -28,6 +28,8 @@ export class MessageExt {
   private props: Properties | undefined;
   /** Properties set before `properties` was first read: applied on decode, so setting one costs no parse. */
   private pendingProps: Properties | undefined;
+  /** CONSUME_START_TIME as a number until the properties are read (stamped on every consumed message). */
+  private consumeStart = 0;
   private offsetId: string | undefined;
   private reconsumeOverride: number | undefined;
 
@@ -97,8 +99,15 @@ export class MessageExt {
         propsLen > 0 ? decodeProperties(this.buf.toString('utf8', propsPos, propsPos + propsLen)) : {};
       if (this.pendingProps) Object.assign(this.props, this.pendingProps);
       this.pendingProps = undefined;
+      if (this.consumeStart > 0) this.props[MessageProperty.CONSUME_START_TIME] = String(this.consumeStart);
     }
     return this.props;
+  }
+
+  /** Stamp CONSUME_START_TIME (MessageAccessor.setConsumeStartTimeStamp) without building any string or object. */
+  setConsumeStartTimestamp(ms: number): void {
+    if (this.props) this.props[MessageProperty.CONSUME_START_TIME] = String(ms);
+    else this.consumeStart = ms;
   }
 
   /** Set one property (MessageAccessor.putProperty) without decoding the others until someone reads them. */

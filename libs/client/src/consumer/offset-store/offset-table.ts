@@ -9,25 +9,36 @@ interface Entry {
 /** The in-memory part both offset stores share (their offsetTable of AtomicLongs). */
 export class OffsetTable {
   private readonly entries = new Map<string, Entry>();
+  /** Keys of the queue objects seen: consumers pass the same object per message, so the key is built once. */
+  private readonly keys = new WeakMap<MessageQueue, string>();
+
+  private keyOf(mq: MessageQueue): string {
+    let key = this.keys.get(mq);
+    if (key === undefined) {
+      key = messageQueueKey(mq);
+      this.keys.set(mq, key);
+    }
+    return key;
+  }
 
   get(mq: MessageQueue): number {
-    return this.entries.get(messageQueueKey(mq))?.offset ?? NO_OFFSET;
+    return this.entries.get(this.keyOf(mq))?.offset ?? NO_OFFSET;
   }
 
   has(mq: MessageQueue): boolean {
-    return this.entries.has(messageQueueKey(mq));
+    return this.entries.has(this.keyOf(mq));
   }
 
   /** MixAll.compareAndIncreaseOnly when `increaseOnly`: a lower offset never replaces a higher one. */
   update(mq: MessageQueue, offset: number, increaseOnly: boolean): void {
-    const key = messageQueueKey(mq);
+    const key = this.keyOf(mq);
     const entry = this.entries.get(key);
     if (!entry) this.entries.set(key, { mq: { ...mq }, offset });
     else if (!increaseOnly || offset > entry.offset) entry.offset = offset;
   }
 
   remove(mq: MessageQueue): void {
-    this.entries.delete(messageQueueKey(mq));
+    this.entries.delete(this.keyOf(mq));
   }
 
   list(topic?: string): [MessageQueue, number][] {

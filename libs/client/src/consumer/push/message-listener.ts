@@ -73,24 +73,51 @@ export function resolveListener(listener: MessageListener): ResolvedListener {
     : { orderly: true, handler: l.consumeOrderly as OrderlyHandler };
 }
 
-/** A concurrent handler's outcome: returning nothing is success, throwing is RECONSUME_LATER. */
+export interface ConcurrentlyOutcome {
+  status: ConsumeConcurrentlyStatusValue;
+  error?: unknown;
+}
+
+const CONSUMED_OK: ConcurrentlyOutcome = Object.freeze({ status: ConsumeConcurrentlyStatus.CONSUME_SUCCESS });
+
+function concurrentlyOutcome(r: ConsumeConcurrentlyStatusValue | void): ConcurrentlyOutcome {
+  if (r === undefined || r === ConsumeConcurrentlyStatus.CONSUME_SUCCESS) return CONSUMED_OK;
+  if (r === ConsumeConcurrentlyStatus.RECONSUME_LATER) return { status: r };
+  return {
+    status: ConsumeConcurrentlyStatus.RECONSUME_LATER,
+    error: new InvalidArgumentError('status', `unknown consume status ${String(r)}`),
+  };
+}
+
+/**
+ * A concurrent handler's outcome: returning nothing is success, throwing is RECONSUME_LATER. A handler
+ * that returns synchronously gets its outcome synchronously — no promise per message on the hot path.
+ */
+export function callConcurrently(
+  handler: ConcurrentlyHandler,
+  msgs: MessageExt[],
+  context: ConsumeConcurrentlyContext,
+): ConcurrentlyOutcome | Promise<ConcurrentlyOutcome> {
+  let r: ReturnType<ConcurrentlyHandler>;
+  try {
+    r = handler(msgs, context);
+  } catch (error) {
+    return { status: ConsumeConcurrentlyStatus.RECONSUME_LATER, error };
+  }
+  if (r === undefined || typeof r === 'string') return concurrentlyOutcome(r);
+  return Promise.resolve(r).then(concurrentlyOutcome, (error: unknown) => ({
+    status: ConsumeConcurrentlyStatus.RECONSUME_LATER,
+    error,
+  }));
+}
+
+/** callConcurrently, always as a promise (calls off the hot path). */
 export async function runConcurrently(
   handler: ConcurrentlyHandler,
   msgs: MessageExt[],
   context: ConsumeConcurrentlyContext,
-): Promise<{ status: ConsumeConcurrentlyStatusValue; error?: unknown }> {
-  try {
-    const r = await handler(msgs, context);
-    if (r === undefined || r === ConsumeConcurrentlyStatus.CONSUME_SUCCESS)
-      return { status: ConsumeConcurrentlyStatus.CONSUME_SUCCESS };
-    if (r === ConsumeConcurrentlyStatus.RECONSUME_LATER) return { status: r };
-    return {
-      status: ConsumeConcurrentlyStatus.RECONSUME_LATER,
-      error: new InvalidArgumentError('status', `unknown consume status ${String(r)}`),
-    };
-  } catch (error) {
-    return { status: ConsumeConcurrentlyStatus.RECONSUME_LATER, error };
-  }
+): Promise<ConcurrentlyOutcome> {
+  return callConcurrently(handler, msgs, context);
 }
 
 /** An orderly handler's outcome: returning nothing is success, throwing suspends the queue. */

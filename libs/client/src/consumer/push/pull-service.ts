@@ -47,6 +47,16 @@ export interface PullHooks {
 export class PullService {
   /** Broker id each queue should be pulled from next, as the broker suggested. */
   private readonly pullFromWhichNode = new Map<string, number>();
+  /**
+   * Pulls due now, started together in one callback: their requests reach the socket in the same tick
+   * and leave in one write.
+   */
+  private ready: PullRequest[] = [];
+  private readonly runReady = (): void => {
+    const batch = this.ready;
+    this.ready = [];
+    for (const req of batch) void this.run(req);
+  };
 
   constructor(
     private readonly ctx: PushContext,
@@ -55,7 +65,8 @@ export class PullService {
 
   executeNow(req: PullRequest): void {
     if (!this.ctx.isRunning() || req.pq.dropped) return;
-    setImmediate(() => this.run(req));
+    this.ready.push(req);
+    if (this.ready.length === 1) setImmediate(this.runReady);
   }
 
   executeLater(req: PullRequest, delayMs: number): void {
@@ -164,11 +175,13 @@ export class PullService {
     switch (result.status) {
       case PullStatus.FOUND:
         req.nextOffset = result.nextBeginOffset;
+        // The next pull is scheduled first, so it is on the wire while these messages are consumed.
+        this.executeNow(req);
         if (result.messages.length > 0) {
           const dispatch = pq.putMessages(result.messages);
           this.hooks.consume.submit(result.messages, pq, mq, dispatch);
         }
-        return this.executeNow(req);
+        return;
       case PullStatus.NO_NEW_MSG:
       case PullStatus.NO_MATCHED_MSG:
         req.nextOffset = result.nextBeginOffset;

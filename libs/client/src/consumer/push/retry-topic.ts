@@ -29,6 +29,5 @@ export function resetRetryTopic(msgs: readonly MessageExt[], group: string): voi
 
 /** Java stamps the start of consumption on each message (MessageAccessor.setConsumeStartTimeStamp). */
 export function markConsumeStart(msgs: readonly MessageExt[], now = Date.now()): void {
-  const stamp = String(now);
-  for (const m of msgs) m.putProperty(MessageProperty.CONSUME_START_TIME, stamp);
+  for (const m of msgs) m.setConsumeStartTimestamp(now);
 }
