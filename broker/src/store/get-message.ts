@@ -5,6 +5,9 @@ import type { ConsumeQueueTable } from './consume-queue/consume-queue-table';
 import type { MessageFilter } from './message-filter';
 import { GetMessageStatus, type GetMessageStatusValue } from './statuses';
 
+/** Consume-queue units read per step once filters have skipped some (2.5 KiB). */
+const SCAN_STEP_UNITS = 128;
+
 export interface GetMessageResult {
   status: GetMessageStatusValue;
   nextBeginOffset: number;
@@ -55,35 +58,43 @@ export function getMessage(
   if (offset > max) return empty(GetMessageStatus.OFFSET_OVERFLOW_BADLY, max, min, max);
 
   const scanUnits = Math.max(Math.floor(limits.maxFilterBytes / CQ_UNIT_SIZE), limits.maxMsgNums);
-  const units = cq.readUnits(offset, scanUnits);
   const messages: Buffer[] = [];
   let bytes = 0;
   let examined = 0;
   let removed = false;
   let missing = false;
-  for (let pos = 0; pos < units.length; pos += CQ_UNIT_SIZE) {
-    const phy = readLong(units, pos);
-    const size = units.readInt32BE(pos + 8);
-    if (
-      messages.length >= limits.maxMsgNums ||
-      (messages.length > 0 && bytes + size > limits.maxTransferBytes)
-    )
-      break;
-    examined++;
-    if (size <= 0) continue;
-    if (phy < limits.minCommitLogOffset) {
-      removed = true;
-      continue;
+  // Units are read in steps — first just what an unfiltered pull needs, then more only while filters
+  // skip units — rather than maxFilterBytes (800 units) on every pull.
+  let want = limits.maxMsgNums;
+  scan: while (examined < scanUnits) {
+    const units = cq.readUnits(offset + examined, Math.min(want, scanUnits - examined));
+    if (units.length === 0) break;
+    for (let pos = 0; pos < units.length; pos += CQ_UNIT_SIZE) {
+      const phy = readLong(units, pos);
+      const size = units.readInt32BE(pos + 8);
+      if (
+        messages.length >= limits.maxMsgNums ||
+        (messages.length > 0 && bytes + size > limits.maxTransferBytes)
+      )
+        break scan;
+      examined++;
+      if (size <= 0) continue;
+      if (phy < limits.minCommitLogOffset) {
+        removed = true;
+        continue;
+      }
+      if (!filter.isMatchedByConsumeQueue(readLong(units, pos + 12))) continue;
+      const rec = cache.read(phy, size);
+      if (!rec) {
+        missing = true;
+        continue;
+      }
+      if (filter.isMatchedByCommitLog && !filter.isMatchedByCommitLog(readRecordProperties(rec))) continue;
+      messages.push(rec);
+      bytes += size;
     }
-    if (!filter.isMatchedByConsumeQueue(readLong(units, pos + 12))) continue;
-    const rec = cache.read(phy, size);
-    if (!rec) {
-      missing = true;
-      continue;
-    }
-    if (filter.isMatchedByCommitLog && !filter.isMatchedByCommitLog(readRecordProperties(rec))) continue;
-    messages.push(rec);
-    bytes += size;
+    if (messages.length >= limits.maxMsgNums) break;
+    want = SCAN_STEP_UNITS;
   }
   const next = offset + examined;
   let status: GetMessageStatusValue = GetMessageStatus.FOUND;

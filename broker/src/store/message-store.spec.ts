@@ -95,6 +95,23 @@ describe('MessageStore put and get', () => {
     expect(none).toMatchObject({ status: 'NO_MATCHED_MESSAGE', nextBeginOffset: 30 });
   });
 
+  it('scans past long runs of filtered units in steps, up to maxFilterMessageSize per pull', async () => {
+    const { store } = await started();
+    for (let i = 0; i < 1000; i++) {
+      await store.putMessage(inner('T', 0, `m${i}`, { TAGS: i % 300 === 0 ? 'TagA' : 'TagB' }));
+    }
+    const tagA = { isMatchedByConsumeQueue: (code: number) => code === javaHashCode('TagA') };
+    // 800 units (16000 bytes of consume queue) at most per call: m0 and m300 and m600, then stop at 800.
+    const first = store.getMessage('T', 0, 0, 32, tagA);
+    expect(bodies(first)).toEqual(['m0', 'm300', 'm600']);
+    expect(first.nextBeginOffset).toBe(800);
+    const second = store.getMessage('T', 0, 800, 32, tagA);
+    expect(bodies(second)).toEqual(['m900']);
+    expect(second.nextBeginOffset).toBe(1000);
+    // Unfiltered: exactly maxMsgNums, next offset right after them.
+    expect(store.getMessage('T', 0, 0, 32, MATCH_ALL)).toMatchObject({ nextBeginOffset: 32 });
+  });
+
   it('rolls segments with a blank filler and keeps reading across them', async () => {
     const { store } = await started({ mappedFileSizeCommitLog: 128 * 1024, maxMessageSize: 16 * 1024 });
     const big = Buffer.alloc(10_000, 7);
