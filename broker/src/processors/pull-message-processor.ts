@@ -17,6 +17,7 @@ import { buildTagSubscription, messageFilterFor } from '../filter/subscription-f
 import type { HeldPull, PullRequestHoldService } from '../long-polling/pull-request-hold-service';
 import type { RequestProcessor } from '../remoting/request-processor';
 import { respond } from '../remoting/respond';
+import { joinAdjacent } from './pull-body';
 import type { MessageFilter } from '../store/message-filter';
 import { GetMessageStatus, type GetMessageStatusValue } from '../store/statuses';
 
@@ -145,7 +146,7 @@ export class PullMessageProcessor implements RequestProcessor {
       }),
     );
     // Records go out as the zero-copy slices the store returned, joined only by writev.
-    if (code === ResponseCode.SUCCESS) resp.bodyParts = result.messages;
+    if (code === ResponseCode.SUCCESS) resp.bodyParts = joinAdjacent(result.messages);
     return resp;
   }
 
