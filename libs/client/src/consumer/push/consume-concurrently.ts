@@ -1,6 +1,7 @@
 import { messageQueueKey, type MessageExt, type MessageQueue } from '@rocketts/protocol';
 import {
   callConcurrently,
+  CONSUMED_OK,
   ConsumeConcurrentlyStatus,
   type ConcurrentlyHandler,
   type ConcurrentlyOutcome,
@@ -29,29 +30,65 @@ export class ConsumeConcurrentlyService implements ConsumeService {
   ) {}
 
   submit(msgs: MessageExt[], pq: ProcessQueue, mq: MessageQueue): void {
-    const size = this.ctx.config.consumeMessageBatchMaxSize;
-    if (msgs.length <= size) {
-      this.ctx.executor.submit(() => this.consume(msgs, pq, mq));
-      return;
-    }
-    for (let i = 0; i < msgs.length; i += size) {
-      const batch = msgs.slice(i, i + size);
-      this.ctx.executor.submit(() => this.consume(batch, pq, mq));
-    }
+    this.ctx.executor.submit(() => this.consumeFrom(msgs, 0, pq, mq));
   }
 
-  /** Runs the handler; synchronous end to end when the handler is and it succeeds. */
-  private consume(msgs: MessageExt[], pq: ProcessQueue, mq: MessageQueue): void | Promise<void> {
+  /**
+   * Handler calls of consumeMessageBatchMaxSize messages over msgs[from…], one after another while each
+   * returns synchronously and succeeds — those are settled together (one offset update, one stats update).
+   * The first call that goes asynchronous or fails is finished on its own and the messages after it are
+   * queued as a new task, so asynchronous handlers still run up to `concurrency` at once.
+   */
+  private consumeFrom(
+    msgs: MessageExt[],
+    from: number,
+    pq: ProcessQueue,
+    mq: MessageQueue,
+  ): void | Promise<void> {
     if (pq.dropped) return;
-    if (isRetryTopic(mq.topic)) resetRetryTopic(msgs, this.ctx.group);
-    markConsumeStart(msgs);
-    const context: ConsumeConcurrentlyContext = { messageQueue: mq, delayLevelWhenNextConsume: 0 };
+    const size = this.ctx.config.consumeMessageBatchMaxSize;
+    const retry = isRetryTopic(mq.topic);
     const begin = Date.now();
-    const outcome = callConcurrently(this.handler, msgs, context);
-    if (outcome instanceof Promise) {
-      return outcome.then((o) => this.finish(o, begin, context, msgs, pq, mq));
+    let i = from;
+    while (i < msgs.length) {
+      const batch = size === 1 ? [msgs[i] as MessageExt] : msgs.slice(i, i + size);
+      if (retry) resetRetryTopic(batch, this.ctx.group);
+      markConsumeStart(batch, begin);
+      const context: ConsumeConcurrentlyContext = { messageQueue: mq, delayLevelWhenNextConsume: 0 };
+      const callBegin = Date.now();
+      const outcome = callConcurrently(this.handler, batch, context);
+      if (outcome === CONSUMED_OK) {
+        i += batch.length;
+        continue;
+      }
+      this.settleConsumed(msgs, from, i, begin, pq, mq);
+      const rest = i + batch.length;
+      if (rest < msgs.length) this.ctx.executor.submit(() => this.consumeFrom(msgs, rest, pq, mq));
+      if (outcome instanceof Promise) {
+        return outcome.then((o) => this.finish(o, callBegin, context, batch, pq, mq));
+      }
+      return this.finish(outcome, callBegin, context, batch, pq, mq);
     }
-    return this.finish(outcome, begin, context, msgs, pq, mq);
+    this.settleConsumed(msgs, from, i, begin, pq, mq);
+  }
+
+  /** msgs[from, to) were consumed synchronously and successfully. */
+  private settleConsumed(
+    msgs: MessageExt[],
+    from: number,
+    to: number,
+    begin: number,
+    pq: ProcessQueue,
+    mq: MessageQueue,
+  ): void {
+    if (to <= from) return;
+    const now = Date.now();
+    const size = this.ctx.config.consumeMessageBatchMaxSize;
+    this.ctx.stats.consumeRT(mq.topic, now - begin, Math.ceil((to - from) / size));
+    this.ctx.stats.consumed(mq.topic, to - from, 0);
+    pq.lastConsumeTimestamp = now;
+    if (pq.dropped) return;
+    this.consumed(from === 0 && to === msgs.length ? msgs : msgs.slice(from, to), pq, mq);
   }
 
   private finish(

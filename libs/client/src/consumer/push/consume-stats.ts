@@ -78,10 +78,11 @@ export class ConsumeStats {
     if (failed > 0) t.failedRate.add(failed, now);
   }
 
-  consumeRT(topic: string, ms: number): void {
+  /** `calls` handler calls took `ms` together. */
+  consumeRT(topic: string, ms: number, calls = 1): void {
     const t = this.topic(topic);
     t.consumeRtTotalMs += ms;
-    t.consumeRtCount++;
+    t.consumeRtCount += calls;
   }
 
   pulled(topic: string, rtMs: number): void {

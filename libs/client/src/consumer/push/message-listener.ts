@@ -78,7 +78,10 @@ export interface ConcurrentlyOutcome {
   error?: unknown;
 }
 
-const CONSUMED_OK: ConcurrentlyOutcome = Object.freeze({ status: ConsumeConcurrentlyStatus.CONSUME_SUCCESS });
+/** The outcome of every successful call (one shared object: callers may compare by identity). */
+export const CONSUMED_OK: ConcurrentlyOutcome = Object.freeze({
+  status: ConsumeConcurrentlyStatus.CONSUME_SUCCESS,
+});
 
 function concurrentlyOutcome(r: ConsumeConcurrentlyStatusValue | void): ConcurrentlyOutcome {
   if (r === undefined || r === ConsumeConcurrentlyStatus.CONSUME_SUCCESS) return CONSUMED_OK;
