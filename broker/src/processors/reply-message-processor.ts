@@ -4,7 +4,6 @@ import {
   createResponse,
   encodeHostAddress,
   findProperty,
-  isWriteable,
   MessageProperty,
   parseAddress,
   Perm,
@@ -24,8 +23,8 @@ import type { BrokerContext } from '../broker-context';
 import type { RequestProcessor } from '../remoting/request-processor';
 import type { AppendResult, MessageInner } from '../store/commit-log/commit-log';
 import type { TopicConfigManager } from '../topics/topic-config-manager';
-import { isNotAllowedSendTopic, topicNameProblem } from '../topics/topic-validator';
 import { putStatusToResponse } from './response-mapping';
+import { checkSendTarget } from './send-check';
 
 /** How long the requester may take to acknowledge a pushed reply (Broker2Client.callClient). */
 export const PUSH_REPLY_TIMEOUT_MS = 10_000; // 10 s
@@ -54,9 +53,9 @@ export class ReplyMessageProcessor implements RequestProcessor {
       cmd.code === RequestCode.SEND_REPLY_MESSAGE
         ? SendMessageRequestHeaderV1.decode(cmd.extFields)
         : SendMessageRequestHeaderV2.decode(cmd.extFields);
-    const checked = this.check(cmd, h);
-    if (typeof checked !== 'number') return checked;
-    const queueId = checked;
+    const checked = checkSendTarget(this.ctx, cmd, h);
+    if ('error' in checked) return checked.error;
+    const { queueId } = checked;
     const body = cmd.body ?? Buffer.alloc(0);
     const properties = h.properties ?? '';
     const pushed = await this.push(h, channel, body, properties);
@@ -85,36 +84,6 @@ export class ReplyMessageProcessor implements RequestProcessor {
     }
     resp.extFields = SendMessageResponseHeader.encode(header);
     return resp;
-  }
-
-  /** AbstractSendMessageProcessor.msgCheck, as for sends: permissions, topic name, topic (auto-create), queue. */
-  private check(cmd: RemotingCommand, h: SendMessageRequestHeader): RemotingCommand | number {
-    const fail = (code: number, remark: string): RemotingCommand => createResponse(cmd, code, remark);
-    if (!isWriteable(this.ctx.settings.brokerPermission))
-      return fail(
-        ResponseCode.NO_PERMISSION,
-        `the broker[${this.ctx.config.brokerName}] sending message is forbidden`,
-      );
-    const problem = topicNameProblem(h.topic);
-    if (problem) return fail(ResponseCode.SYSTEM_ERROR, problem);
-    if (isNotAllowedSendTopic(h.topic))
-      return fail(ResponseCode.NO_PERMISSION, `Sending message to topic[${h.topic}] is forbidden.`);
-    const tc =
-      this.ctx.topics.get(h.topic) ??
-      (this.ctx.settings.autoCreateTopicEnable
-        ? this.ctx.topics.createFromTemplate(h.topic, h.defaultTopic, h.defaultTopicQueueNums)
-        : undefined);
-    if (!tc) return fail(ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!`);
-    if (!isWriteable(tc.perm))
-      return fail(ResponseCode.NO_PERMISSION, `the topic[${h.topic}] sending message is forbidden`);
-    if (h.queueId < 0) return Math.floor(Math.random() * tc.writeQueueNums);
-    if (h.queueId >= Math.max(tc.writeQueueNums, tc.readQueueNums)) {
-      return fail(
-        ResponseCode.SYSTEM_ERROR,
-        `request queueId[${h.queueId}] is illegal, topic:[${h.topic}] topicConfig.writeQueueNums:[${tc.writeQueueNums}]`,
-      );
-    }
-    return h.queueId;
   }
 
   /** pushReplyMessage: the requester must have heartbeated as a producer on a connection to this broker. */

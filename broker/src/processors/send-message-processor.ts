@@ -21,12 +21,12 @@ import {
   UniqKeyGenerator,
   type RemotingCommand,
   type SendMessageRequestHeader,
-  type TopicConfig,
 } from '@rocketts/protocol';
 import type { BrokerContext } from '../broker-context';
 import type { RequestProcessor } from '../remoting/request-processor';
 import type { AppendResult, MessageInner } from '../store/commit-log/commit-log';
 import { respond } from '../remoting/respond';
+import { checkSendTarget } from './send-check';
 import {
   DLQ_QUEUE_NUMS_PER_GROUP,
   directRetrySendGoesToDlq,
@@ -34,13 +34,7 @@ import {
 } from '../retry/retry-policy';
 import { parseDelayLevel } from '../schedule/delay-levels';
 import { scheduleIfDelayed } from '../schedule/delay-put-hook';
-import {
-  dlqTopicOf,
-  groupOfRetryTopic,
-  isNotAllowedSendTopic,
-  isRetryTopic,
-  topicNameProblem,
-} from '../topics/topic-validator';
+import { dlqTopicOf, groupOfRetryTopic, isRetryTopic } from '../topics/topic-validator';
 import { putStatusToResponse } from './response-mapping';
 
 /**
@@ -83,7 +77,7 @@ export class SendMessageProcessor implements RequestProcessor {
       cmd.code === RequestCode.SEND_MESSAGE
         ? SendMessageRequestHeaderV1.decode(cmd.extFields)
         : SendMessageRequestHeaderV2.decode(cmd.extFields);
-    const checked = this.check(cmd, header);
+    const checked = checkSendTarget(this.ctx, cmd, header);
     if ('error' in checked) return checked.error;
     const { topicConfig, queueId } = checked;
     let sysFlag = header.sysFlag;
@@ -193,47 +187,6 @@ export class SendMessageProcessor implements RequestProcessor {
     if (cmd.serializeType === SerializeType.JSON) resp.extFieldsJson = sendResponseHeaderJson(header);
     else resp.extFields = SendMessageResponseHeader.encode(header);
     return resp;
-  }
-
-  /** Steps 1–4 of the send algorithm (§4.1): permissions, topic name, topic (auto-create), queue. */
-  private check(
-    cmd: RemotingCommand,
-    h: SendMessageRequestHeader,
-  ): { error: RemotingCommand } | { topicConfig: TopicConfig; queueId: number } {
-    const fail = (code: number, remark: string): { error: RemotingCommand } => ({
-      error: createResponse(cmd, code, remark),
-    });
-    if (!isWriteable(this.ctx.settings.brokerPermission)) {
-      return fail(
-        ResponseCode.NO_PERMISSION,
-        `the broker[${this.ctx.config.brokerName}] sending message is forbidden`,
-      );
-    }
-    const problem = topicNameProblem(h.topic);
-    if (problem) return fail(ResponseCode.SYSTEM_ERROR, problem);
-    if (isNotAllowedSendTopic(h.topic))
-      return fail(ResponseCode.NO_PERMISSION, `Sending message to topic[${h.topic}] is forbidden.`);
-    let tc = this.ctx.topics.get(h.topic);
-    if (!tc) {
-      tc = isRetryTopic(h.topic)
-        ? this.ctx.topics.ensure(h.topic, 1, 6)
-        : this.ctx.settings.autoCreateTopicEnable
-          ? this.ctx.topics.createFromTemplate(h.topic, h.defaultTopic, h.defaultTopicQueueNums)
-          : undefined;
-      if (!tc) return fail(ResponseCode.TOPIC_NOT_EXIST, `topic[${h.topic}] not exist, apply first please!`);
-    }
-    if (!isWriteable(tc.perm))
-      return fail(ResponseCode.NO_PERMISSION, `the topic[${h.topic}] sending message is forbidden`);
-    let queueId = h.queueId;
-    const maxQueues = Math.max(tc.writeQueueNums, tc.readQueueNums);
-    if (queueId < 0) queueId = Math.floor(Math.random() * tc.writeQueueNums);
-    else if (queueId >= maxQueues) {
-      return fail(
-        ResponseCode.SYSTEM_ERROR,
-        `request queueId[${queueId}] is illegal, topic:[${h.topic}] topicConfig.writeQueueNums:[${tc.writeQueueNums}]`,
-      );
-    }
-    return { topicConfig: tc, queueId };
   }
 
   /**
