@@ -2,6 +2,7 @@ export * from './pull-consumer';
 export * from './pull-consumer-options';
 export * from './pull-result';
 export * from './subscription';
+export * from './consume-from-where';
 export * from './lite';
 export * from './push';
 export * from './offset-store';

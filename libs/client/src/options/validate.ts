@@ -84,3 +84,14 @@ export function loggerOption(value: unknown, key: string): Logger | undefined {
   }
   return value as Logger;
 }
+
+/** One of the values of an `as const` table of strings. */
+export function oneOf<T extends Record<string, string>>(value: unknown, allowed: T, key: string): T[keyof T] {
+  if (typeof value !== 'string' || !Object.values(allowed).includes(value)) {
+    throw new InvalidArgumentError(
+      key,
+      `must be one of ${Object.values(allowed).join(', ')}, got ${String(value)}`,
+    );
+  }
+  return value as T[keyof T];
+}

@@ -12,16 +12,10 @@ import {
   nonNegativeInt,
   optionsObject,
   positiveInt,
+  oneOf,
   rejectUnknownKeys,
 } from '../../options/validate';
-
-/** Where a queue with no committed offset starts (ConsumeFromWhere.java). */
-export const ConsumeFromWhere = {
-  CONSUME_FROM_LAST_OFFSET: 'CONSUME_FROM_LAST_OFFSET',
-  CONSUME_FROM_FIRST_OFFSET: 'CONSUME_FROM_FIRST_OFFSET',
-  CONSUME_FROM_TIMESTAMP: 'CONSUME_FROM_TIMESTAMP',
-} as const;
-export type LiteConsumeFromWhere = (typeof ConsumeFromWhere)[keyof typeof ConsumeFromWhere];
+import { ConsumeFromWhere, parseConsumeTimestamp, type ConsumeFromWhereValue } from '../consume-from-where';
 
 /** Options of LitePullConsumer; names and defaults follow DefaultLitePullConsumer. */
 export interface LitePullConsumerOptions extends ClientOptions {
@@ -46,9 +40,9 @@ export interface LitePullConsumerOptions extends ClientOptions {
   consumerTimeoutMsWhenSuspend?: number;
   /** Pause of a queue's prefetch after a failed pull. */
   pullDelayOnExceptionMs?: number;
-  consumeFromWhere?: LiteConsumeFromWhere;
-  /** CONSUME_FROM_TIMESTAMP: epoch ms to start from; 30 minutes ago by default. */
-  consumeTimestampMs?: number;
+  consumeFromWhere?: ConsumeFromWhereValue;
+  /** CONSUME_FROM_TIMESTAMP: "yyyyMMddHHmmss" (local time) or epoch ms; 30 minutes before start by default. */
+  consumeTimestamp?: string | number;
   /** subscribe() mode: how often queues are re-divided among the group (also on NOTIFY_CONSUMER_IDS_CHANGED). */
   rebalanceIntervalMs?: number;
   /** subscribe() mode: period of HEART_BEAT to the brokers of subscribed topics. */
@@ -65,7 +59,6 @@ export const DEFAULT_POLL_TIMEOUT_MS = 5_000; // 5 s
 export const DEFAULT_BROKER_SUSPEND_MAX_TIME_MS = 20_000; // 20 s
 export const DEFAULT_CONSUMER_TIMEOUT_MS_WHEN_SUSPEND = 30_000; // 30 s
 export const DEFAULT_PULL_DELAY_ON_EXCEPTION_MS = 1_000; // 1 s, as pullTimeDelayMillsWhenException
-export const DEFAULT_CONSUME_TIMESTAMP_AGO_MS = 30 * 60_000; // 30 minutes
 /** Java re-divides every 20 s; a lite consumer here every 5 s, so a joining member gets its share soon. */
 export const DEFAULT_LITE_REBALANCE_INTERVAL_MS = 5_000;
 export const DEFAULT_LITE_HEARTBEAT_INTERVAL_MS = 30_000; // 30 s, as ClientConfig.heartbeatBrokerInterval
@@ -84,7 +77,7 @@ const KEYS: Readonly<Record<keyof LitePullConsumerOptions, true>> = {
   consumerTimeoutMsWhenSuspend: true,
   pullDelayOnExceptionMs: true,
   consumeFromWhere: true,
-  consumeTimestampMs: true,
+  consumeTimestamp: true,
   rebalanceIntervalMs: true,
   heartbeatBrokerIntervalMs: true,
 };
@@ -102,7 +95,7 @@ export interface LitePullConsumerConfig {
   brokerSuspendMaxTimeMs: number;
   consumerTimeoutMsWhenSuspend: number;
   pullDelayOnExceptionMs: number;
-  consumeFromWhere: LiteConsumeFromWhere;
+  consumeFromWhere: ConsumeFromWhereValue;
   consumeTimestampMs: number;
   rebalanceIntervalMs: number;
   heartbeatBrokerIntervalMs: number;
@@ -131,12 +124,11 @@ export function resolveLitePullConsumerOptions(input: LitePullConsumerOptions): 
   );
   if (consumerTimeoutMsWhenSuspend <= brokerSuspendMaxTimeMs)
     throw new InvalidArgumentError('consumerTimeoutMsWhenSuspend', 'must exceed brokerSuspendMaxTimeMs');
-  const consumeFromWhere = o.consumeFromWhere ?? ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET;
-  if (!Object.values(ConsumeFromWhere).includes(consumeFromWhere))
-    throw new InvalidArgumentError(
-      'consumeFromWhere',
-      `must be one of ${Object.values(ConsumeFromWhere).join(', ')}`,
-    );
+  const consumeFromWhere = oneOf(
+    o.consumeFromWhere ?? ConsumeFromWhere.CONSUME_FROM_LAST_OFFSET,
+    ConsumeFromWhere,
+    'consumeFromWhere',
+  );
   return {
     consumerGroup: nonEmptyString(o.consumerGroup, 'consumerGroup'),
     autoCommit: booleanOption(o.autoCommit, 'autoCommit', true),
@@ -165,10 +157,7 @@ export function resolveLitePullConsumerOptions(input: LitePullConsumerOptions): 
       'pullDelayOnExceptionMs',
     ),
     consumeFromWhere,
-    consumeTimestampMs: nonNegativeInt(
-      o.consumeTimestampMs ?? Date.now() - DEFAULT_CONSUME_TIMESTAMP_AGO_MS,
-      'consumeTimestampMs',
-    ),
+    consumeTimestampMs: parseConsumeTimestamp(o.consumeTimestamp),
     rebalanceIntervalMs: positiveInt(
       o.rebalanceIntervalMs ?? DEFAULT_LITE_REBALANCE_INTERVAL_MS,
       'rebalanceIntervalMs',

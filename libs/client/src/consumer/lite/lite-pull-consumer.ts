@@ -22,8 +22,8 @@ import {
 } from '../offset-requests';
 import { buildSubscriptionData, type SubExpression } from '../subscription';
 import { LitePuller } from './lite-pull';
+import { ConsumeFromWhere } from '../consume-from-where';
 import {
-  ConsumeFromWhere,
   resolveLitePullConsumerOptions,
   type LitePullConsumerConfig,
   type LitePullConsumerOptions,

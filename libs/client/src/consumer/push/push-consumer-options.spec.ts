@@ -3,12 +3,8 @@ import { join } from 'node:path';
 import { homedir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../logger';
-import {
-  DEFAULT_CONSUME_TIMESTAMP_AGO_MS,
-  parseConsumeTimestamp,
-  resolvePushConsumerOptions,
-  type PushConsumerOptions,
-} from './push-consumer-options';
+import { DEFAULT_CONSUME_TIMESTAMP_AGO_MS, parseConsumeTimestamp } from '../consume-from-where';
+import { resolvePushConsumerOptions, type PushConsumerOptions } from './push-consumer-options';
 
 const base: PushConsumerOptions = { namesrvAddr: '127.0.0.1:9876', consumerGroup: 'G', logger: silentLogger };
 const resolve = (extra: Record<string, unknown> = {}) =>

@@ -9,23 +9,17 @@ import {
 import {
   nonEmptyString,
   nonNegativeInt,
+  oneOf,
   optionsObject,
   positiveInt,
   rejectUnknownKeys,
 } from '../../options/validate';
+import { ConsumeFromWhere, parseConsumeTimestamp, type ConsumeFromWhereValue } from '../consume-from-where';
 import { DEFAULT_OFFSET_STORE_DIR } from '../offset-store/local-file-offset-store';
 import { AVERAGELY, strategyByName, type AllocateStrategy } from '../rebalance/allocate-strategy';
 
 export const MessageModel = { CLUSTERING: 'CLUSTERING', BROADCASTING: 'BROADCASTING' } as const;
 export type MessageModelValue = (typeof MessageModel)[keyof typeof MessageModel];
-
-/** Where a group starts on a queue it has no offset for (ConsumeFromWhere.java, §13). */
-export const ConsumeFromWhere = {
-  CONSUME_FROM_LAST_OFFSET: 'CONSUME_FROM_LAST_OFFSET',
-  CONSUME_FROM_FIRST_OFFSET: 'CONSUME_FROM_FIRST_OFFSET',
-  CONSUME_FROM_TIMESTAMP: 'CONSUME_FROM_TIMESTAMP',
-} as const;
-export type ConsumeFromWhereValue = (typeof ConsumeFromWhere)[keyof typeof ConsumeFromWhere];
 
 export interface PushConsumerOptions extends ClientOptions {
   /** Required: members of a group share its queues (clustering) and its offsets. */
@@ -81,8 +75,6 @@ export const DEFAULT_PERSIST_CONSUMER_OFFSET_INTERVAL_MS = 5000; // 5 s, as pers
 export const DEFAULT_PUSH_HEARTBEAT_INTERVAL_MS = 30_000; // 30 s, as heartbeatBrokerInterval
 /** Java waits 0 ms by default (awaitTerminationMillisWhenShutdown); we let running handlers finish. */
 export const DEFAULT_AWAIT_TERMINATION_MS = 10_000; // 10 s
-/** Default start of CONSUME_FROM_TIMESTAMP: half an hour before start (DefaultMQPushConsumer.consumeTimestamp). */
-export const DEFAULT_CONSUME_TIMESTAMP_AGO_MS = 30 * 60 * 1000; // 30 min
 /**
  * Java's broadcasting consumers keep instanceName "DEFAULT" (only clustering ones switch to the pid), so
  * the client id — and the offsets file path under it — is the same after a restart.
@@ -204,16 +196,6 @@ export function resolvePushConsumerOptions(input: PushConsumerOptions): PushCons
   };
 }
 
-function oneOf<T extends Record<string, string>>(value: unknown, allowed: T, key: string): T[keyof T] {
-  if (typeof value !== 'string' || !Object.values(allowed).includes(value)) {
-    throw new InvalidArgumentError(
-      key,
-      `must be one of ${Object.values(allowed).join(', ')}, got ${String(value)}`,
-    );
-  }
-  return value as T[keyof T];
-}
-
 function allocateStrategyOption(value: unknown): AllocateStrategy<MessageQueue> {
   if (value === undefined) return strategyByName<MessageQueue>(AVERAGELY);
   if (typeof value === 'string') return strategyByName<MessageQueue>(value);
@@ -224,23 +206,4 @@ function allocateStrategyOption(value: unknown): AllocateStrategy<MessageQueue> 
       'must be a strategy name or {name, allocate(cid, mqAll, cidAll)}',
     );
   return s as AllocateStrategy<MessageQueue>;
-}
-
-const TIMESTAMP_PATTERN = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/;
-
-/** "yyyyMMddHHmmss" (local time, UtilAll.parseDate) or ms; default 30 minutes ago. */
-export function parseConsumeTimestamp(value: unknown, now = Date.now()): number {
-  if (value === undefined) return now - DEFAULT_CONSUME_TIMESTAMP_AGO_MS;
-  if (typeof value === 'number') return nonNegativeInt(value, 'consumeTimestamp');
-  const m = typeof value === 'string' ? TIMESTAMP_PATTERN.exec(value) : null;
-  if (!m)
-    throw new InvalidArgumentError(
-      'consumeTimestamp',
-      `must be "yyyyMMddHHmmss" or ms, got ${String(value)}`,
-    );
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const date = new Date(y, mo - 1, d, h, mi, s);
-  if (date.getMonth() !== mo - 1 || date.getDate() !== d || h > 23 || mi > 59 || s > 59)
-    throw new InvalidArgumentError('consumeTimestamp', `is not a valid date: ${value}`);
-  return date.getTime();
 }

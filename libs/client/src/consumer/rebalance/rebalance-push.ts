@@ -12,7 +12,7 @@ import type { TopicRouteEntry } from '../../route/topic-route-cache';
 import { getMaxOffset, searchOffset } from '../offset-requests';
 import { ReadOffsetType } from '../offset-store/offset-store';
 import { ProcessQueue } from '../push/process-queue';
-import { ConsumeFromWhere } from '../push/push-consumer-options';
+import { ConsumeFromWhere } from '../consume-from-where';
 import type { PullRequest, PushContext } from '../push/push-context';
 import { isRetryTopic } from '../push/retry-topic';
 import { masterAddrOf, QueueLocker, type LockedQueue } from './queue-locks';
