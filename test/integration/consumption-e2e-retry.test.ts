@@ -50,9 +50,12 @@ interface Delivery {
   properties: Record<string, string>;
 }
 
+/** Over the producer's 4 KiB compression threshold: stored compressed, inflated by every reader. */
+const DEAD_BODY = Buffer.from(`dead ${'order line; '.repeat(1000)}`);
+
 const record = (m: MessageExt): Delivery => ({
   at: Date.now(),
-  body: m.body.toString(),
+  body: m.body.equals(DEAD_BODY) ? 'dead' : m.body.toString(),
   topic: m.topic,
   reconsumeTimes: m.reconsumeTimes,
   msgId: m.msgId,
@@ -186,7 +189,7 @@ describe('consumption end to end: retries, DLQ and replay', () => {
         consumeConcurrently: (msgs) => {
           const m = msgs[0] as MessageExt;
           deliveries.push(record(m));
-          if (m.body.toString() === 'dead' && !fixed) throw new Error('cannot handle it yet');
+          if (m.body.equals(DEAD_BODY) && !fixed) throw new Error('cannot handle it yet');
         },
       },
       { maxReconsumeTimes: 2 },
@@ -194,7 +197,7 @@ describe('consumption end to end: retries, DLQ and replay', () => {
     const of = (body: string): Delivery[] => deliveries.filter((d) => d.body === body);
     const sent = await producer.send({
       topic,
-      body: 'dead',
+      body: DEAD_BODY,
       tags: 'TagD',
       keys: ['order-9', 'batch-1'],
       properties: { tenant: 'acme' },
@@ -202,7 +205,7 @@ describe('consumption end to end: retries, DLQ and replay', () => {
     await eventually(() => of('dead').length === 3, 'three deliveries of the failing message', 20_000);
     await eventually(async () => (await stored(dlqTopicOf(group))).length === 1, 'a dead letter');
     const [dead] = (await stored(dlqTopicOf(group))) as [MessageExt];
-    expect(dead.body.toString()).toBe('dead');
+    expect(dead.body.equals(DEAD_BODY)).toBe(true);
     expect(dead.keys).toEqual(['order-9', 'batch-1']);
     expect(dead.tags).toBe('TagD');
     expect(dead.msgId).toBe(sent.msgId);
@@ -220,6 +223,14 @@ describe('consumption end to end: retries, DLQ and replay', () => {
     await eventually(() => of('after-1').length === 1 && of('after-2').length === 1, 'later messages');
     await sleep(QUIET_MS);
     expect(of('dead').map((d) => d.reconsumeTimes)).toEqual([0, 1, 2]);
+    // Every queue of the group, %RETRY%<group> included, is committed to its end.
+    await eventually(
+      async () => (await cluster.admin.consumerProgress(group)).totalLag === 0,
+      'no lag on the topic and the retry topic',
+    );
+    expect((await cluster.admin.consumerProgress(group)).queues.map((q) => q.messageQueue.topic)).toContain(
+      retryTopicOf(group),
+    );
 
     // The handler is fixed; the dead letter is replayed to its topic and consumed once.
     fixed = true;
@@ -249,7 +260,7 @@ describe('consumption end to end: retries, DLQ and replay', () => {
     for (const body of bodies1) await producer.send({ topic, body }, { queue: q1 });
     const seen: { queueId: number; body: string; reconsumeTimes: number; fromRetry: boolean }[] = [];
     const logs: string[] = [];
-    await pushConsumer(
+    const c = await pushConsumer(
       group,
       topic,
       {
@@ -293,5 +304,14 @@ describe('consumption end to end: retries, DLQ and replay', () => {
     expect(dlq[0]?.properties).toMatchObject({ RETRY_TOPIC: topic, ORIGIN_MESSAGE_ID: poison?.offsetMsgId });
     expect(await stored(retryTopicOf(group))).toEqual([]);
     expect(logs.filter((l) => /send-back failed|retry topic failed/.test(l))).toEqual([]);
+    // The admin sees an orderly member holding the locks of its queues.
+    const info = await cluster.admin.getConsumerRunningInfo(group, c.clientId);
+    expect(info.properties.PROP_CONSUMEORDERLY).toBe('true');
+    expect(info.mqTable.filter(([mq]) => mq.topic === topic).map(([, pq]) => pq.locked)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
   }, 30_000);
 });
