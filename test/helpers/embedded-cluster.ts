@@ -6,26 +6,37 @@ import {
   resolveBrokerConfig,
   resolveNamesrvConfig,
 } from '../../broker/src';
-import { tmpStoreDir } from './tmp';
+import { randomTopic, tmpStoreDir } from './tmp';
 
 export const EMBEDDED_CLUSTER = 'TestCluster';
 
 export interface EmbeddedCluster {
   namesrvAddr: string;
   brokers: BrokerController[];
+  /** "127.0.0.1:port" of each broker, in the order of `brokers`. */
+  brokerAddrs: string[];
   admin: Admin;
-  /** Create `topic` on every broker and wait until the name server routes it. */
-  createTopic(topic: string, queueNums?: number): Promise<void>;
+  /**
+   * Create `topic` (a random name by default) with `queueNums` read/write queues on every broker and wait
+   * until the name server routes it on all of them; returns the topic.
+   */
+  createTopic(topic?: string, queueNums?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
+export interface EmbeddedClusterOptions {
+  /** Brokers named broker-a, broker-b, … (default 1). */
+  brokers?: number;
+  /** broker.conf keys applied to every broker (e.g. messageDelayLevel). */
+  brokerConf?: Record<string, unknown>;
+}
+
 /**
- * A name server and `brokers` brokers (broker-a, broker-b, …) in this process, on loopback with a temp store:
- * no build needed, one process to stop. Tests that exercise the CLI use test/helpers/cluster.ts instead.
+ * A name server and `brokers` brokers in this process, on loopback ports chosen by the OS, with a temp
+ * store: no build needed, one process to stop. Tests that exercise the CLI start processes with
+ * test/helpers/cluster.ts instead.
  */
-export async function startEmbeddedCluster(
-  options: { brokers?: number; brokerConf?: Record<string, unknown> } = {},
-): Promise<EmbeddedCluster> {
+export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {}): Promise<EmbeddedCluster> {
   const dirs = tmpStoreDir('rocketts-embedded-');
   const ns = new NamesrvController(
     resolveNamesrvConfig({
@@ -38,6 +49,7 @@ export async function startEmbeddedCluster(
   const { port } = await ns.start();
   const namesrvAddr = `127.0.0.1:${port}`;
   const brokers: BrokerController[] = [];
+  const brokerAddrs: string[] = [];
   for (let i = 0; i < (options.brokers ?? 1); i++) {
     const broker = new BrokerController(
       resolveBrokerConfig({
@@ -53,7 +65,7 @@ export async function startEmbeddedCluster(
       }),
       silentLogger,
     );
-    await broker.start();
+    brokerAddrs.push((await broker.start()).addr);
     brokers.push(broker);
   }
   const admin = new Admin({ namesrvAddr, logger: silentLogger });
@@ -61,23 +73,26 @@ export async function startEmbeddedCluster(
   return {
     namesrvAddr,
     brokers,
+    brokerAddrs,
     admin,
-    async createTopic(topic, queueNums = 4) {
+    async createTopic(topic = randomTopic(), queueNums = 4) {
       await admin.createTopic({
         topic,
         clusterName: EMBEDDED_CLUSTER,
         readQueueNums: queueNums,
         writeQueueNums: queueNums,
       });
+      // Registration with the name server is asynchronous.
       await waitFor(async () => {
         const route = await admin.topicRoute(topic);
-        if (route.queueDatas.length < brokers.length)
+        if (route.queueDatas.filter((q) => q.readQueueNums >= queueNums).length < brokers.length)
           throw new Error(`${topic} not routed on every broker yet`);
       });
+      return topic;
     },
     async stop() {
       await admin.shutdown();
-      for (const b of brokers.reverse()) await b.shutdown();
+      for (const b of [...brokers].reverse()) await b.shutdown();
       await ns.shutdown();
       dirs.cleanup();
     },

@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { Admin, Producer, PullConsumer, RemotingClient, silentLogger } from '@rocketts/client';
+import { Producer, PullConsumer, RemotingClient, silentLogger, type Admin } from '@rocketts/client';
 import {
   createRequest,
   createResponse,
@@ -15,16 +14,15 @@ import {
   type RemotingCommand,
 } from '@rocketts/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BrokerController,
-  NamesrvController,
-  resolveBrokerConfig,
-  resolveNamesrvConfig,
-} from '../../broker/src';
+import type { BrokerController } from '../../broker/src';
 import { drainQueue, drainTopic } from '../helpers/drain';
-import { randomGroup, randomTopic, tmpStoreDir } from '../helpers/tmp';
+import {
+  EMBEDDED_CLUSTER as CLUSTER,
+  startEmbeddedCluster,
+  type EmbeddedCluster,
+} from '../helpers/embedded-cluster';
+import { randomGroup, randomTopic } from '../helpers/tmp';
 
-const CLUSTER = 'AdminCluster';
 const TIMEOUT_MS = 3000;
 
 async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
@@ -75,8 +73,7 @@ function heartbeat(clientID: string, group: string, topic: string): RemotingComm
 
 /** A name server and a broker in this process; our Admin, producer and pull consumer; raw clients as group members. */
 describe('consumption administration against a real broker', () => {
-  const dir = tmpStoreDir('rocketts-admin-consumption-');
-  let namesrv: NamesrvController;
+  let cluster: EmbeddedCluster;
   let broker: BrokerController;
   let namesrvAddr: string;
   let brokerAddr: string;
@@ -105,36 +102,14 @@ describe('consumption administration against a real broker', () => {
     return raw;
   };
   const createTopic = async (topic: string, queues: number): Promise<void> => {
-    await admin.createTopic({ topic, clusterName: CLUSTER, readQueueNums: queues, writeQueueNums: queues });
-    await eventually(() => admin.topicRoute(topic));
+    await cluster.createTopic(topic, queues);
   };
 
   beforeAll(async () => {
-    namesrv = new NamesrvController(
-      resolveNamesrvConfig({
-        listenPort: 0,
-        bindAddress: '127.0.0.1',
-        kvConfigPath: join(dir.dir, 'kv.json'),
-      }),
-      { logger: silentLogger },
-    );
-    namesrvAddr = `127.0.0.1:${(await namesrv.start()).port}`;
-    broker = new BrokerController(
-      resolveBrokerConfig({
-        listenPort: 0,
-        bindAddress: '127.0.0.1',
-        brokerIP1: '127.0.0.1',
-        brokerName: 'broker-a',
-        brokerClusterName: CLUSTER,
-        namesrvAddr,
-        storePathRootDir: join(dir.dir, 'broker'),
-        mappedFileSizeCommitLog: 16 * 1024 * 1024,
-      }),
-      silentLogger,
-    );
-    brokerAddr = (await broker.start()).addr;
-    admin = new Admin({ namesrvAddr, logger: silentLogger });
-    await admin.start();
+    cluster = await startEmbeddedCluster();
+    ({ namesrvAddr, admin } = cluster);
+    broker = cluster.brokers[0] as BrokerController;
+    brokerAddr = cluster.brokerAddrs[0] as string;
     producer = new Producer({ namesrvAddr, producerGroup: randomGroup(), logger: silentLogger });
     await producer.start();
     await eventually(async () =>
@@ -145,10 +120,7 @@ describe('consumption administration against a real broker', () => {
   afterAll(async () => {
     for (const c of closers.reverse()) await c();
     await producer?.shutdown();
-    await admin?.shutdown();
-    await broker?.shutdown();
-    await namesrv?.shutdown();
-    dir.cleanup();
+    await cluster?.stop();
   });
 
   it('consumerProgress shows the lag of a heartbeating group drop as its offsets are committed', async () => {

@@ -12,7 +12,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { respond } from '../../../../../test/fakes/fake-broker';
 import { startFakeCluster, type FakeCluster } from '../../../../../test/fakes/fake-cluster';
-import { FakeQueues } from '../../../../../test/fakes/fake-queues';
+import { StoredQueues } from '../../../../../test/fakes/stored-queues';
 import { silentLogger } from '../../logger';
 import { LitePullConsumer } from './lite-pull-consumer';
 import type { LitePullConsumerOptions } from './lite-pull-consumer-options';
@@ -26,10 +26,10 @@ afterEach(async () => {
 async function setup(
   queueNums = 2,
   options: Partial<LitePullConsumerOptions> = {},
-): Promise<{ c: FakeCluster; store: FakeQueues; consumer: LitePullConsumer; mqs: MessageQueue[] }> {
+): Promise<{ c: FakeCluster; store: StoredQueues; consumer: LitePullConsumer; mqs: MessageQueue[] }> {
   const c = await startFakeCluster(1, { queueNums });
   cleanups.push(() => c.close());
-  const store = new FakeQueues(c.brokers[0]!, c.topic, queueNums);
+  const store = new StoredQueues(c.brokers[0]!, { maxHoldMs: 1000, serveOffsets: true });
   const consumer = new LitePullConsumer({
     namesrvAddr: c.namesrv.addr,
     consumerGroup: GROUP,
@@ -64,9 +64,9 @@ const byQueue = (msgs: MessageExt[]): Record<number, string[]> => {
 
 describe('LitePullConsumer, assign mode (fake broker)', () => {
   it('polls every message of the assigned queues, in queue order, in batches of pullBatchSize', async () => {
-    const { store, consumer, mqs } = await setup(2, { pullBatchSize: 4 });
-    store.append(0, 10);
-    store.append(1, 3);
+    const { c, store, consumer, mqs } = await setup(2, { pullBatchSize: 4 });
+    store.append(c.topic, 0, 10);
+    store.append(c.topic, 1, 3);
     await consumer.assign(mqs);
     const batches: MessageExt[][] = [];
     let total = 0;
@@ -85,20 +85,20 @@ describe('LitePullConsumer, assign mode (fake broker)', () => {
   });
 
   it('poll waits up to its timeout, and returns as soon as a message arrives', async () => {
-    const { store, consumer, mqs } = await setup(1);
+    const { c, store, consumer, mqs } = await setup(1);
     await consumer.assign(mqs);
     const t0 = Date.now();
     expect(await consumer.poll(300)).toEqual([]);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
-    setTimeout(() => store.append(0, 1, 'late'), 200);
+    setTimeout(() => store.append(c.topic, 0, [{ body: 'late' }]), 200);
     const t1 = Date.now();
     expect(bodies(await consumer.poll(4000))).toEqual(['late']);
     expect(Date.now() - t1).toBeLessThan(1500);
   });
 
   it('seek moves a queue back (re-delivery) or forward, within [min, max]', async () => {
-    const { store, consumer, mqs } = await setup(1);
-    store.append(0, 6);
+    const { c, store, consumer, mqs } = await setup(1);
+    store.append(c.topic, 0, 6);
     await consumer.assign(mqs);
     expect(bodies(await pollN(consumer, 6))).toEqual(['0:0', '0:1', '0:2', '0:3', '0:4', '0:5']);
     await consumer.seek(mqs[0]!, 2);
@@ -106,15 +106,15 @@ describe('LitePullConsumer, assign mode (fake broker)', () => {
     await consumer.seekToBegin(mqs[0]!);
     expect(bodies(await pollN(consumer, 6))[0]).toBe('0:0');
     await consumer.seekToEnd(mqs[0]!);
-    store.append(0, 1, 'after-end');
+    store.append(c.topic, 0, [{ body: 'after-end' }]);
     expect(bodies(await pollN(consumer, 1))).toEqual(['after-end']);
     await expect(consumer.seek(mqs[0]!, 99)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(consumer.seek({ ...mqs[0]!, queueId: 7 }, 0)).rejects.toThrow(/is not assigned/);
   });
 
   it('seek drops batches prefetched before it', async () => {
-    const { store, consumer, mqs } = await setup(1, { pullBatchSize: 2 });
-    store.append(0, 6);
+    const { c, store, consumer, mqs } = await setup(1, { pullBatchSize: 2 });
+    store.append(c.topic, 0, 6);
     await consumer.assign(mqs);
     expect(bodies(await consumer.poll(2000))).toEqual(['0:0', '0:1']);
     await new Promise((r) => setTimeout(r, 100)); // the rest is prefetched by now
@@ -123,15 +123,15 @@ describe('LitePullConsumer, assign mode (fake broker)', () => {
   });
 
   it('pause stops delivery from that queue, cached batches included; resume delivers them', async () => {
-    const { store, consumer, mqs } = await setup(2);
-    store.append(0, 3);
-    store.append(1, 3);
+    const { c, store, consumer, mqs } = await setup(2);
+    store.append(c.topic, 0, 3);
+    store.append(c.topic, 1, 3);
     await consumer.assign(mqs);
     await new Promise((r) => setTimeout(r, 150)); // both queues prefetched
     consumer.pause([mqs[0]!]);
     expect(consumer.isPaused(mqs[0]!)).toBe(true);
     const got = await pollN(consumer, 3);
-    store.append(1, 1);
+    store.append(c.topic, 1, 1);
     got.push(...(await pollN(consumer, 1)));
     expect(await consumer.poll(300)).toEqual([]);
     expect(byQueue(got)).toEqual({ 1: ['1:0', '1:1', '1:2', '1:3'] });
@@ -140,13 +140,13 @@ describe('LitePullConsumer, assign mode (fake broker)', () => {
   });
 
   it('commit stores the offset after the last polled batch; committed() reads it back', async () => {
-    const { store, consumer, mqs } = await setup(1, { pullBatchSize: 3 });
-    store.append(0, 5);
+    const { c, store, consumer, mqs } = await setup(1, { pullBatchSize: 3 });
+    store.append(c.topic, 0, 5);
     await consumer.assign(mqs);
     expect(await consumer.committed(mqs[0]!)).toBe(-1);
     expect(bodies(await consumer.poll(2000))).toEqual(['0:0', '0:1', '0:2']);
     await consumer.commit();
-    expect(store.committedOffset(GROUP, 0)).toBe(3);
+    expect(store.committedOffset(GROUP, c.topic, 0)).toBe(3);
     expect(await consumer.committed(mqs[0]!)).toBe(3);
     const updates = (): number => store.broker.requestsOf(RequestCode.UPDATE_CONSUMER_OFFSET).length;
     const before = updates();
@@ -155,25 +155,25 @@ describe('LitePullConsumer, assign mode (fake broker)', () => {
   });
 
   it('starts a queue at the committed offset, else where consumeFromWhere says', async () => {
-    const { store, consumer, mqs } = await setup(2, { consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET' });
-    store.append(0, 5);
-    store.append(1, 5);
-    store.setCommitted(GROUP, 0, 3);
+    const { c, store, consumer, mqs } = await setup(2, { consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET' });
+    store.append(c.topic, 0, 5);
+    store.append(c.topic, 1, 5);
+    store.setCommitted(GROUP, c.topic, 0, 3);
     await consumer.assign(mqs);
     await new Promise((r) => setTimeout(r, 150));
-    store.append(1, 1, 'new-on-1');
+    store.append(c.topic, 1, [{ body: 'new-on-1' }]);
     expect(byQueue(await pollN(consumer, 3))).toEqual({ 0: ['0:3', '0:4'], 1: ['new-on-1'] });
   });
 
   it('holds prefetch back while a queue has pullThresholdForQueue messages cached', async () => {
-    const { store, consumer, mqs } = await setup(1, { pullBatchSize: 2, pullThresholdForQueue: 4 });
-    store.append(0, 20);
+    const { c, store, consumer, mqs } = await setup(1, { pullBatchSize: 2, pullThresholdForQueue: 4 });
+    store.append(c.topic, 0, 20);
     await consumer.assign(mqs);
     await new Promise((r) => setTimeout(r, 300));
-    expect(store.pulls.get(0)).toEqual([0, 2]); // 4 cached: no third pull
+    expect(store.pullsOf(c.topic, 0)).toEqual([0, 2]); // 4 cached: no third pull
     await consumer.poll(100);
     await new Promise((r) => setTimeout(r, 100));
-    expect(store.pulls.get(0)).toEqual([0, 2, 4]);
+    expect(store.pullsOf(c.topic, 0)).toEqual([0, 2, 4]);
   });
 
   it('assign replaces the assignment; subscribe and assign are exclusive', async () => {
@@ -185,12 +185,12 @@ describe('LitePullConsumer, assign mode (fake broker)', () => {
   });
 
   it('commits at shutdown with autoCommit, and refuses calls afterwards', async () => {
-    const { store, consumer, mqs } = await setup(1, { autoCommit: true, pullBatchSize: 2 });
-    store.append(0, 4);
+    const { c, store, consumer, mqs } = await setup(1, { autoCommit: true, pullBatchSize: 2 });
+    store.append(c.topic, 0, 4);
     await consumer.assign(mqs);
     expect(bodies(await consumer.poll(2000))).toEqual(['0:0', '0:1']);
     await consumer.shutdown();
-    expect(store.committedOffset(GROUP, 0)).toBe(2);
+    expect(store.committedOffset(GROUP, c.topic, 0)).toBe(2);
     await expect(consumer.poll(10)).rejects.toBeInstanceOf(StateError);
   });
 
@@ -219,7 +219,7 @@ describe('LitePullConsumer, subscribe mode (fake broker)', () => {
     const c = await startFakeCluster(1, { queueNums: 4 });
     cleanups.push(() => c.close());
     const broker = c.brokers[0]!;
-    new FakeQueues(broker, c.topic, 4);
+    new StoredQueues(broker, { maxHoldMs: 1000, serveOffsets: true });
     let others = ['zzz@other'];
     const consumer = new LitePullConsumer({
       namesrvAddr: c.namesrv.addr,
