@@ -302,7 +302,9 @@ describe.concurrent('consumption end to end: retries, DLQ and replay', () => {
     expect(dlq.map((m) => m.body.toString())).toEqual(['poison']);
     expect(dlq[0]?.msgId).toBe(poison?.msgId);
     expect(dlq[0]?.keys).toEqual(['key-poison']);
-    expect(dlq[0]?.properties).toMatchObject({ RETRY_TOPIC: topic, ORIGIN_MESSAGE_ID: poison?.offsetMsgId });
+    // Sent as Java's orderly consumer does: straight to %RETRY% with its own count (3 tries), routed to the DLQ.
+    expect(dlq[0]?.properties).toMatchObject({ RETRY_TOPIC: topic, ORIGIN_MESSAGE_ID: poison?.msgId });
+    expect(dlq[0]?.reconsumeTimes).toBe(3);
     expect(await stored(retryTopicOf(group))).toEqual([]);
     expect(logs.filter((l) => /send-back failed|retry topic failed/.test(l))).toEqual([]);
     // The admin sees an orderly member holding the locks of its queues.

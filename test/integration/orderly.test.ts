@@ -215,7 +215,9 @@ describe('push consumer (orderly)', () => {
     const inDlq = (await drain(dlqTopicOf(group))).filter((m) => m.msgId === poison.msgId);
     expect(inDlq).toHaveLength(1);
     expect(await drain(retryTopicOf(group))).toEqual([]);
-    expect(inDlq[0]?.properties).toMatchObject({ RETRY_TOPIC: t, ORIGIN_MESSAGE_ID: poison.offsetMsgId });
+    // Java's orderly dead letter: sent to %RETRY% with the client's own count, ORIGIN_MESSAGE_ID = UNIQ_KEY.
+    expect(inDlq[0]?.properties).toMatchObject({ RETRY_TOPIC: t, ORIGIN_MESSAGE_ID: poison.msgId });
+    expect(inDlq[0]?.reconsumeTimes).toBe(3);
     expect(seen.filter((s) => s.fromRetry)).toEqual([]);
   }, 60_000);
 });

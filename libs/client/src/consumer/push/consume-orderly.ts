@@ -7,7 +7,6 @@ import {
 } from './message-listener';
 import type { ProcessQueue } from './process-queue';
 import type { ConsumeService, PushContext } from './push-context';
-import { DLQ_DELAY_LEVEL } from './send-back';
 import { markConsumeStart, resetRetryTopic } from './retry-topic';
 
 /** Retry the lock of a queue whose lock is missing or stale this soon (tryLockLaterAndReconsume). */
@@ -122,8 +121,8 @@ export class ConsumeOrderlyService implements ConsumeService {
 
   /**
    * checkReconsumeTimes: true when the batch must be tried again. A message that already failed
-   * maxReconsumeTimes times is sent to the DLQ instead (send-back with delayLevel −1, else the direct
-   * send to %RETRY% the broker routes to the DLQ); if that fails too it stays and is retried.
+   * maxReconsumeTimes times is sent to the DLQ instead (the direct send to %RETRY% the broker routes to the
+   * DLQ, as Java, else send-back with delayLevel −1); if that fails too it stays and is retried.
    * Broadcasting has no DLQ: such a message is dropped.
    */
   private async retryInPlace(msgs: MessageExt[], mq: MessageQueue): Promise<boolean> {
@@ -138,7 +137,7 @@ export class ConsumeOrderlyService implements ConsumeService {
           });
           continue;
         }
-        if (await ctx.sendBack.sendBack(m, DLQ_DELAY_LEVEL, mq)) {
+        if (await ctx.sendBack.sendToDlq(m, mq)) {
           ctx.logger.warn('orderly message failed maxReconsumeTimes times, sent to the DLQ', {
             group: ctx.group,
             mq: messageQueueKey(mq),

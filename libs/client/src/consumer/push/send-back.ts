@@ -126,4 +126,26 @@ export class SendBackService {
       return false;
     }
   }
+
+  /**
+   * Orderly dead letters (ConsumeMessageOrderlyService.sendMessageBack): sent straight to %RETRY%<group>
+   * with the client's own reconsume count above the maximum, which the broker stores in %DLQ%<group> — so
+   * the dead letter records how often it was tried (orderly retries happen here, the broker never saw
+   * them). CONSUMER_SEND_MSG_BACK with delayLevel −1 is the fallback.
+   */
+  async sendToDlq(msg: MessageExt, mq: MessageQueue): Promise<boolean> {
+    const { group, maxReconsumeTimes, logger } = this.o;
+    try {
+      const sender = await this.o.sender();
+      await sender.send(buildRetryMessage(msg, group, maxReconsumeTimes, DLQ_DELAY_LEVEL));
+      return true;
+    } catch (err) {
+      logger.warn('sending a dead letter to the retry topic failed, trying send-back', {
+        group,
+        msgId: msg.msgId,
+        error: err,
+      });
+    }
+    return this.sendBack(msg, DLQ_DELAY_LEVEL, mq);
+  }
 }
