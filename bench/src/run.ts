@@ -66,9 +66,11 @@ function report(results: ScenarioResult[], messages: number, argv: string): stri
     '|---|---|---:|---:|---:|---:|---|',
   ];
   for (const r of results) {
-    const kind = r.name.startsWith('consume') ? 'consume' : 'produce';
-    const vsR = r.system === 'rocketts' ? ratio(r, peer('rabbitmq', kind)) : '';
-    const vsN = r.system === 'rocketts' ? ratio(r, peer('nats', kind)) : '';
+    // Throughput rows are compared with the peer's produce or consume figure; latency rows are not.
+    const kind = /consume|consumer/.test(r.name) ? 'consume' : 'produce';
+    const compared = r.system === 'rocketts' && r.p99 === undefined;
+    const vsR = compared ? ratio(r, peer('rabbitmq', kind)) : '';
+    const vsN = compared ? ratio(r, peer('nats', kind)) : '';
     lines.push(
       `| ${r.system} | ${r.name} | ${fmt(r.msgPerSec)} | ${r.mibPerSec.toFixed(1)} | ${vsR} | ${vsN} | ${r.note ?? ''} |`,
     );
