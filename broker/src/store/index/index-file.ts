@@ -139,9 +139,16 @@ export class IndexFile {
       const entriesEnd =
         INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + this.h.indexCount * INDEX_ENTRY_SIZE;
       if (this.dirtyEntriesFrom < entriesEnd) this.write(this.dirtyEntriesFrom, entriesEnd);
-      for (const page of this.dirtySlotPages) {
-        const from = Math.max(INDEX_HEADER_SIZE, page * SLOT_PAGE);
-        this.write(from, Math.min(INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE, (page + 1) * SLOT_PAGE));
+      // Runs of adjacent dirty pages go out in one write each: under load most pages are dirty, and one
+      // write() per 4 KiB page would stall the event loop for milliseconds every flush.
+      const slotsEnd = INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE;
+      const pages = [...this.dirtySlotPages].sort((a, b) => a - b);
+      for (let i = 0; i < pages.length;) {
+        let j = i;
+        while (j + 1 < pages.length && pages[j + 1] === (pages[j] as number) + 1) j++;
+        const from = Math.max(INDEX_HEADER_SIZE, (pages[i] as number) * SLOT_PAGE);
+        this.write(from, Math.min(slotsEnd, ((pages[j] as number) + 1) * SLOT_PAGE));
+        i = j + 1;
       }
       this.write(0, INDEX_HEADER_SIZE);
       this.dirtySlotPages.clear();
