@@ -133,6 +133,32 @@ describe('LitePullConsumer', () => {
     expect((await pollN(second, 3)).map((m) => m.body.toString())).toEqual(['c4', 'c5', 'c6']);
   });
 
+  it('subscribe: an admin reset by time moves a running consumer back', async () => {
+    const topic = randomTopic();
+    await cluster.createTopic(topic, 2);
+    const group = randomGroup();
+    const c = await lite({ consumerGroup: group });
+    await c.subscribe(topic);
+    await c.start();
+    const sent: { body: string; storeTime: number }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const body = `m${i}`;
+      await producer.send({ topic, body });
+      sent.push({ body, storeTime: Date.now() });
+      if (i === 9) await new Promise((r) => setTimeout(r, 100));
+    }
+    const first = await pollN(c, 20);
+    expect(first).toHaveLength(20);
+    await c.commit();
+    // Reset to between m9 (acknowledged) and m10 (sent 100 ms later): m10… come again, m0…m9 do not.
+    const at = (sent[9]?.storeTime ?? 0) + 50;
+    await cluster.admin.resetOffsetByTime(group, topic, at);
+    const again = await pollN(c, 10);
+    expect(again.map((m) => m.body.toString()).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `m${i + 10}`).sort(),
+    );
+  }, 30_000);
+
   it('subscribe: two consumers of a group split the queues disjointly and share the messages', async () => {
     const topic = randomTopic();
     await cluster.createTopic(topic, 4);

@@ -1,6 +1,9 @@
 import {
+  decodeResetOffsetBody,
   InvalidArgumentError,
   messageQueueKey,
+  RequestCode,
+  ResetOffsetRequestHeader,
   RETRY_GROUP_TOPIC_PREFIX,
   StateError,
   type MessageExt,
@@ -70,6 +73,19 @@ export class LitePullConsumer {
       config: this.config,
       subscriptions: () => [...this.subscriptions.values()],
       assign: (topic, mqs) => this.replaceQueues(mqs, (q) => q.mq.topic === topic),
+    });
+    // An admin reset (resetOffsetByTime) has already stored the new offsets on the broker; held queues
+    // move there too, or the next auto-commit would write the old position back over the reset. Java's
+    // lite consumer ignores the request; subscribe-mode members get it (they heartbeat the group).
+    this.instance.remoting.registerProcessor(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, (cmd) => {
+      const h = ResetOffsetRequestHeader.decode(cmd.extFields);
+      if (h.group !== this.config.consumerGroup) return undefined;
+      for (const [mq, offset] of decodeResetOffsetBody(cmd.body)) {
+        const q = mq.topic === h.topic ? this.prefetch.get(mq) : undefined;
+        if (q) this.prefetch.seek(q, offset);
+      }
+      this.logger.info('offsets reset by the broker', { group: h.group, topic: h.topic });
+      return undefined;
     });
   }
 
