@@ -1,40 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Admin, localOffsetsPath, Producer, PushConsumer, silentLogger } from '@rocketts/client';
-import { startBroker, startNamesrv, type ProcHandle } from '../helpers/cluster';
+import { describe, expect, it } from 'vitest';
+import { localOffsetsPath, PushConsumer, silentLogger } from '@rocketts/client';
 import { eventually } from '../helpers/push';
-import { randomGroup, randomTopic, tmpStoreDir } from '../helpers/tmp';
+import { randomGroup, randomTopic } from '../helpers/tmp';
+import { useCliCluster } from '../helpers/cli-cluster';
 
 /**
  * Broadcasting against a real name server and broker (CLI processes): every member receives every message,
  * and offsets kept in the local file survive a restart.
  */
 describe('push consumer (broadcasting)', () => {
-  const dirs = tmpStoreDir();
-  const offsetsDir = `${dirs.dir}/offsets`;
-  let ns: ProcHandle;
-  let broker: ProcHandle;
-  let admin: Admin;
-  let producer: Producer;
-  const stops: (() => Promise<unknown>)[] = [];
-
-  beforeAll(async () => {
-    ns = await startNamesrv(dirs.dir);
-    broker = await startBroker({ namesrv: ns.addr, storeDir: `${dirs.dir}/broker` });
-    admin = new Admin({ namesrvAddr: ns.addr, logger: silentLogger });
-    await admin.start();
-    producer = new Producer({ namesrvAddr: ns.addr, producerGroup: randomGroup(), logger: silentLogger });
-    await producer.start();
-  });
-
-  afterAll(async () => {
-    for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
-    await producer?.shutdown();
-    await admin?.shutdown();
-    await broker?.stop();
-    await ns?.stop();
-    dirs.cleanup();
-  });
+  const env = useCliCluster();
+  const offsetsDir = `${env.dir}/offsets`;
 
   async function member(
     name: string,
@@ -44,7 +21,7 @@ describe('push consumer (broadcasting)', () => {
     failBody?: string,
   ): Promise<PushConsumer> {
     const c = new PushConsumer({
-      namesrvAddr: ns.addr,
+      namesrvAddr: env.ns.addr,
       consumerGroup: group,
       messageModel: 'BROADCASTING',
       // FIRST: a member that lost its offsets would read everything again, which the test would see.
@@ -64,14 +41,14 @@ describe('push consumer (broadcasting)', () => {
       },
     });
     await c.start();
-    stops.push(() => c.shutdown());
+    env.stops.push(() => c.shutdown());
     return c;
   }
 
   async function send(topic: string, from: number, count: number): Promise<string[]> {
     const bodies: string[] = [];
     for (let i = from; i < from + count; i++) {
-      await producer.send({ topic, body: `b${i}` });
+      await env.producer.send({ topic, body: `b${i}` });
       bodies.push(`b${i}`);
     }
     return bodies;
@@ -79,7 +56,7 @@ describe('push consumer (broadcasting)', () => {
 
   it('delivers every message to each of 3 members; offsets survive a restart without redelivery', async () => {
     const topic = randomTopic();
-    await admin.createTopic({ topic, clusterName: 'TestCluster', readQueueNums: 4, writeQueueNums: 4 });
+    await env.admin.createTopic({ topic, clusterName: 'TestCluster', readQueueNums: 4, writeQueueNums: 4 });
     const group = randomGroup();
     const got: Record<string, string[]> = { b1: [], b2: [], b3: [] };
     const members = await Promise.all(
@@ -116,15 +93,16 @@ describe('push consumer (broadcasting)', () => {
 
   it('orderly broadcasting: each member gets every queue in order, without queue locks', async () => {
     const topic = randomTopic();
-    await admin.createTopic({ topic, clusterName: 'TestCluster', readQueueNums: 2, writeQueueNums: 2 });
+    await env.admin.createTopic({ topic, clusterName: 'TestCluster', readQueueNums: 2, writeQueueNums: 2 });
     const group = randomGroup();
-    const queues = (await producer.fetchPublishMessageQueues(topic)).slice(0, 2);
+    const queues = (await env.producer.fetchPublishMessageQueues(topic)).slice(0, 2);
     for (let seq = 0; seq < 30; seq++)
-      for (const mq of queues) await producer.send({ topic, body: `${mq.queueId}:${seq}` }, { queue: mq });
+      for (const mq of queues)
+        await env.producer.send({ topic, body: `${mq.queueId}:${seq}` }, { queue: mq });
     const logs: Record<string, string[]> = { o1: [], o2: [] };
     for (const name of ['o1', 'o2']) {
       const c = new PushConsumer({
-        namesrvAddr: ns.addr,
+        namesrvAddr: env.ns.addr,
         consumerGroup: group,
         messageModel: 'BROADCASTING',
         consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
@@ -139,7 +117,7 @@ describe('push consumer (broadcasting)', () => {
         },
       });
       await c.start();
-      stops.push(() => c.shutdown());
+      env.stops.push(() => c.shutdown());
     }
     await eventually(() => Object.values(logs).every((l) => l.length >= 60), 'each member got 60');
     for (const log of Object.values(logs)) {
@@ -152,7 +130,7 @@ describe('push consumer (broadcasting)', () => {
 
   it('does not retry a failed message (no %RETRY% in broadcasting)', async () => {
     const topic = randomTopic();
-    await admin.createTopic({ topic, clusterName: 'TestCluster', readQueueNums: 1, writeQueueNums: 1 });
+    await env.admin.createTopic({ topic, clusterName: 'TestCluster', readQueueNums: 1, writeQueueNums: 1 });
     const got: string[] = [];
     const c = await member('solo', randomGroup(), topic, got, 'b1');
     await send(topic, 0, 3);

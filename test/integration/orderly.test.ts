@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  Admin,
   dlqTopicOf,
-  Producer,
   PullConsumer,
   PushConsumer,
   retryTopicOf,
@@ -10,10 +8,10 @@ import {
   type PushConsumerOptions,
 } from '@rocketts/client';
 import type { MessageExt, MessageQueue } from '@rocketts/protocol';
-import { startBroker, startNamesrv, type ProcHandle } from '../helpers/cluster';
 import { drainTopic } from '../helpers/drain';
 import { eventually } from '../helpers/push';
-import { randomGroup, randomTopic, tmpStoreDir } from '../helpers/tmp';
+import { randomGroup } from '../helpers/tmp';
+import { useCliCluster } from '../helpers/cli-cluster';
 
 const QUEUES = 4;
 const PER_QUEUE = 80;
@@ -30,42 +28,7 @@ interface Success {
  * maxReconsumeTimes retries.
  */
 describe('push consumer (orderly)', () => {
-  const dirs = tmpStoreDir();
-  let ns: ProcHandle;
-  let broker: ProcHandle;
-  let admin: Admin;
-  let producer: Producer;
-  const stops: (() => Promise<unknown>)[] = [];
-
-  beforeAll(async () => {
-    ns = await startNamesrv(dirs.dir);
-    broker = await startBroker({ namesrv: ns.addr, storeDir: `${dirs.dir}/broker` });
-    admin = new Admin({ namesrvAddr: ns.addr, logger: silentLogger });
-    await admin.start();
-    producer = new Producer({ namesrvAddr: ns.addr, producerGroup: randomGroup(), logger: silentLogger });
-    await producer.start();
-  });
-
-  afterAll(async () => {
-    for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
-    await producer?.shutdown();
-    await admin?.shutdown();
-    await broker?.stop();
-    await ns?.stop();
-    dirs.cleanup();
-  });
-
-  async function topic(queues: number): Promise<string> {
-    const t = randomTopic();
-    await admin.createTopic({
-      topic: t,
-      clusterName: 'TestCluster',
-      readQueueNums: queues,
-      writeQueueNums: queues,
-    });
-    await eventually(async () => (await admin.topicRoute(t).catch(() => undefined)) !== undefined, 'route');
-    return t;
-  }
+  const env = useCliCluster();
 
   async function orderly(
     group: string,
@@ -74,7 +37,7 @@ describe('push consumer (orderly)', () => {
     extra: Partial<PushConsumerOptions> = {},
   ): Promise<PushConsumer> {
     const c = new PushConsumer({
-      namesrvAddr: ns.addr,
+      namesrvAddr: env.ns.addr,
       consumerGroup: group,
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       persistConsumerOffsetInterval: 200,
@@ -85,18 +48,18 @@ describe('push consumer (orderly)', () => {
     c.subscribe(t, '*');
     c.registerMessageListener({ consumeOrderly: handler });
     await c.start();
-    stops.push(() => c.shutdown());
+    env.stops.push(() => c.shutdown());
     return c;
   }
 
   it('keeps per-queue order across handler failures, a rebalance and a consumer restart', async () => {
-    const t = await topic(QUEUES);
+    const t = await env.topic(QUEUES);
     const group = randomGroup();
-    const queues: MessageQueue[] = (await producer.fetchPublishMessageQueues(t)).slice(0, QUEUES);
+    const queues: MessageQueue[] = (await env.producer.fetchPublishMessageQueues(t)).slice(0, QUEUES);
     const sendRange = async (from: number, to: number): Promise<void> => {
       for (let seq = from; seq < to; seq++)
         for (const mq of queues)
-          await producer.send({ topic: t, body: `${mq.queueId}:${seq}` }, { queue: mq });
+          await env.producer.send({ topic: t, body: `${mq.queueId}:${seq}` }, { queue: mq });
     };
     await sendRange(0, PER_QUEUE / 2);
 
@@ -175,12 +138,12 @@ describe('push consumer (orderly)', () => {
   }, 120_000);
 
   it('moves a poison message out of its queue after maxReconsumeTimes retries and goes on', async () => {
-    const t = await topic(1);
+    const t = await env.topic(1);
     const group = randomGroup();
     const seen: { body: string; reconsumeTimes: number; fromRetry: boolean }[] = [];
-    await producer.send({ topic: t, body: 'm0' });
-    const poison = await producer.send({ topic: t, body: 'poison' });
-    await producer.send({ topic: t, body: 'm2' });
+    await env.producer.send({ topic: t, body: 'm0' });
+    const poison = await env.producer.send({ topic: t, body: 'poison' });
+    await env.producer.send({ topic: t, body: 'm2' });
     await orderly(
       group,
       t,
@@ -204,12 +167,12 @@ describe('push consumer (orderly)', () => {
 
     // Sent back with delay level −1, the broker stores the copy in %DLQ%<group>, not %RETRY%<group>.
     const puller = new PullConsumer({
-      namesrvAddr: ns.addr,
+      namesrvAddr: env.ns.addr,
       consumerGroup: randomGroup(),
       logger: silentLogger,
     });
     await puller.start();
-    stops.push(() => puller.shutdown());
+    env.stops.push(() => puller.shutdown());
     const drain = async (topicName: string): Promise<MessageExt[]> =>
       [...(await drainTopic(puller, topicName).catch(() => new Map<number, MessageExt[]>())).values()].flat();
     const inDlq = (await drain(dlqTopicOf(group))).filter((m) => m.msgId === poison.msgId);

@@ -1,7 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  Admin,
-  Producer,
   PullConsumer,
   PushConsumer,
   retryTopicOf,
@@ -10,49 +8,14 @@ import {
   type PushConsumerOptions,
 } from '@rocketts/client';
 import type { MessageExt } from '@rocketts/protocol';
-import { startBroker, startNamesrv, type ProcHandle } from '../helpers/cluster';
 import { drainTopic } from '../helpers/drain';
 import { eventually } from '../helpers/push';
-import { randomGroup, randomTopic, tmpStoreDir } from '../helpers/tmp';
+import { randomGroup } from '../helpers/tmp';
+import { useCliCluster } from '../helpers/cli-cluster';
 
 /** The push consumer against a real name server and broker (CLI processes). */
 describe('push consumer (clustering, concurrent)', () => {
-  const dirs = tmpStoreDir();
-  let ns: ProcHandle;
-  let broker: ProcHandle;
-  let admin: Admin;
-  let producer: Producer;
-  const stops: (() => Promise<unknown>)[] = [];
-
-  beforeAll(async () => {
-    ns = await startNamesrv(dirs.dir);
-    broker = await startBroker({ namesrv: ns.addr, storeDir: `${dirs.dir}/broker` });
-    admin = new Admin({ namesrvAddr: ns.addr, logger: silentLogger });
-    await admin.start();
-    producer = new Producer({ namesrvAddr: ns.addr, producerGroup: randomGroup(), logger: silentLogger });
-    await producer.start();
-  });
-
-  afterAll(async () => {
-    for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
-    await producer?.shutdown();
-    await admin?.shutdown();
-    await broker?.stop();
-    await ns?.stop();
-    dirs.cleanup();
-  });
-
-  async function topic(queues = 4): Promise<string> {
-    const t = randomTopic();
-    await admin.createTopic({
-      topic: t,
-      clusterName: 'TestCluster',
-      readQueueNums: queues,
-      writeQueueNums: queues,
-    });
-    await eventually(async () => (await admin.topicRoute(t).catch(() => undefined)) !== undefined, 'route');
-    return t;
-  }
+  const env = useCliCluster();
 
   async function consumer(
     subs: [string, Parameters<PushConsumer['subscribe']>[1]][],
@@ -60,7 +23,7 @@ describe('push consumer (clustering, concurrent)', () => {
     extra: Partial<PushConsumerOptions> = {},
   ): Promise<PushConsumer> {
     const c = new PushConsumer({
-      namesrvAddr: ns.addr,
+      namesrvAddr: env.ns.addr,
       consumerGroup: randomGroup(),
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       persistConsumerOffsetInterval: 200,
@@ -70,15 +33,19 @@ describe('push consumer (clustering, concurrent)', () => {
     for (const [t, e] of subs) c.subscribe(t, e);
     c.registerMessageListener(listener);
     await c.start();
-    stops.push(() => c.shutdown());
+    env.stops.push(() => c.shutdown());
     return c;
   }
 
   it('consumes several topics with tag and SQL92 filters', async () => {
-    const [t1, t2] = [await topic(), await topic()];
+    const [t1, t2] = [await env.topic(4), await env.topic(4)];
     for (let i = 0; i < 30; i++) {
-      await producer.send({ topic: t1, body: `t1-${i}`, tags: ['TagA', 'TagB', 'TagC'][i % 3] as string });
-      await producer.send({ topic: t2, body: `t2-${i}`, properties: { n: String(i) } });
+      await env.producer.send({
+        topic: t1,
+        body: `t1-${i}`,
+        tags: ['TagA', 'TagB', 'TagC'][i % 3] as string,
+      });
+      await env.producer.send({ topic: t2, body: `t2-${i}`, properties: { n: String(i) } });
     }
     const got: string[] = [];
     await consumer(
@@ -106,7 +73,7 @@ describe('push consumer (clustering, concurrent)', () => {
   it('redelivers a failed message through %RETRY%<group>, under its original topic', async () => {
     // The broker's CONSUMER_SEND_MSG_BACK stores the copy through delay level 1 (1 s by default);
     // consumption-e2e-retry.test.ts follows a message through every level to the DLQ.
-    const t = await topic(2);
+    const t = await env.topic(2);
     const deliveries: { topic: string; reconsumeTimes: number; retryTopic?: string; body: string }[] = [];
     const c = await consumer([[t, '*']], {
       consumeConcurrently: (msgs, ctx) => {
@@ -123,8 +90,8 @@ describe('push consumer (clustering, concurrent)', () => {
         }
       },
     });
-    const sent = await producer.send({ topic: t, body: 'fail-once', keys: 'k-fail' });
-    await producer.send({ topic: t, body: 'fine' });
+    const sent = await env.producer.send({ topic: t, body: 'fail-once', keys: 'k-fail' });
+    await env.producer.send({ topic: t, body: 'fine' });
     await eventually(
       () => deliveries.filter((d) => d.body === 'fail-once').length === 2,
       'redelivery',
@@ -137,12 +104,12 @@ describe('push consumer (clustering, concurrent)', () => {
     expect(c.stats()).toMatchObject({ consumeOK: 2, consumeFailed: 1 });
     // The copy is stored in the group's retry topic, keeping the original's id and origin.
     const puller = new PullConsumer({
-      namesrvAddr: ns.addr,
+      namesrvAddr: env.ns.addr,
       consumerGroup: randomGroup(),
       logger: silentLogger,
     });
     await puller.start();
-    stops.push(() => puller.shutdown());
+    env.stops.push(() => puller.shutdown());
     const [copy] = [...(await drainTopic(puller, retryTopicOf(c.consumerGroup))).values()].flat();
     expect(copy?.properties).toMatchObject({ RETRY_TOPIC: t, KEYS: 'k-fail' });
     // The broker's send-back records the original's offset id (the client's fallback would record its UNIQ_KEY).
@@ -151,8 +118,8 @@ describe('push consumer (clustering, concurrent)', () => {
   }, 60_000);
 
   it('commits at shutdown after the running handler finishes: the next member of the group gets only new messages', async () => {
-    const t = await topic(2);
-    for (let i = 0; i < 20; i++) await producer.send({ topic: t, body: `old-${i}` });
+    const t = await env.topic(2);
+    for (let i = 0; i < 20; i++) await env.producer.send({ topic: t, body: `old-${i}` });
     const group = randomGroup();
     const first: string[] = [];
     let slowDone = false;
@@ -172,7 +139,7 @@ describe('push consumer (clustering, concurrent)', () => {
     await eventually(() => first.length === 20, 'all 20 handed to the handler');
     await a.shutdown();
     expect(slowDone).toBe(true);
-    for (let i = 0; i < 5; i++) await producer.send({ topic: t, body: `new-${i}` });
+    for (let i = 0; i < 5; i++) await env.producer.send({ topic: t, body: `new-${i}` });
     const second: string[] = [];
     await consumer(
       [[t, '*']],
@@ -189,8 +156,8 @@ describe('push consumer (clustering, concurrent)', () => {
   });
 
   it('holds no more than pullThresholdForQueue (+ one pull) unconsumed messages per queue', async () => {
-    const t = await topic(1);
-    for (let i = 0; i < 200; i++) await producer.send({ topic: t, body: `f${i}` });
+    const t = await env.topic(1);
+    for (let i = 0; i < 200; i++) await env.producer.send({ topic: t, body: `f${i}` });
     let done = 0;
     const c = await consumer(
       [[t, '*']],
@@ -213,7 +180,7 @@ describe('push consumer (clustering, concurrent)', () => {
   }, 30_000);
 
   it('starts consuming a topic subscribed after start()', async () => {
-    const [t1, t2] = [await topic(1), await topic(1)];
+    const [t1, t2] = [await env.topic(1), await env.topic(1)];
     const got: string[] = [];
     const c = await consumer([[t1, '*']], {
       consumeConcurrently: (msgs) => {
@@ -222,7 +189,7 @@ describe('push consumer (clustering, concurrent)', () => {
     });
     c.subscribe(t2, '*');
     await eventually(() => c.assignment().some((mq) => mq.topic === t2), 'queue of the new topic');
-    await producer.send({ topic: t2, body: 'late' });
+    await env.producer.send({ topic: t2, body: 'late' });
     await eventually(() => got.includes('late'), 'message of the new topic');
   });
 });

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Admin, Producer, PushConsumer, silentLogger, type PushConsumerOptions } from '@rocketts/client';
+import { describe, expect, it } from 'vitest';
+import { Producer, PushConsumer, silentLogger, type PushConsumerOptions } from '@rocketts/client';
 import type { MessageQueue } from '@rocketts/protocol';
-import { startBroker, startNamesrv, type ProcHandle } from '../helpers/cluster';
 import {
   eventually,
   expectBalanced,
@@ -9,7 +8,8 @@ import {
   spawnChildConsumer,
   type ChildConsumer,
 } from '../helpers/push';
-import { randomGroup, randomTopic, tmpStoreDir } from '../helpers/tmp';
+import { randomGroup, randomTopic } from '../helpers/tmp';
+import { useCliCluster } from '../helpers/cli-cluster';
 
 const QUEUES = 8;
 
@@ -19,30 +19,11 @@ const QUEUES = 8;
  * message sent is consumed at least once — also when a member dies with SIGKILL.
  */
 describe('push consumer rebalance (clustering)', () => {
-  const dirs = tmpStoreDir();
-  let ns: ProcHandle;
-  let broker: ProcHandle;
-  let admin: Admin;
-  const stops: (() => Promise<unknown>)[] = [];
-
-  beforeAll(async () => {
-    ns = await startNamesrv(dirs.dir);
-    broker = await startBroker({ namesrv: ns.addr, storeDir: `${dirs.dir}/broker` });
-    admin = new Admin({ namesrvAddr: ns.addr, logger: silentLogger });
-    await admin.start();
-  });
-
-  afterAll(async () => {
-    for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
-    await admin?.shutdown();
-    await broker?.stop();
-    await ns?.stop();
-    dirs.cleanup();
-  });
+  const env = useCliCluster();
 
   async function topicWithQueues(): Promise<{ topic: string; all: MessageQueue[] }> {
     const topic = randomTopic();
-    await admin.createTopic({
+    await env.admin.createTopic({
       topic,
       clusterName: 'TestCluster',
       readQueueNums: QUEUES,
@@ -50,7 +31,7 @@ describe('push consumer rebalance (clustering)', () => {
     });
     await eventually(async () => {
       try {
-        return (await admin.topicRoute(topic)).queueDatas.length > 0;
+        return (await env.admin.topicRoute(topic)).queueDatas.length > 0;
       } catch {
         return false;
       }
@@ -64,7 +45,7 @@ describe('push consumer rebalance (clustering)', () => {
     const sent: string[] = [];
     let running = true;
     const producer = new Producer({
-      namesrvAddr: ns.addr,
+      namesrvAddr: env.ns.addr,
       producerGroup: randomGroup(),
       logger: silentLogger,
     });
@@ -93,7 +74,7 @@ describe('push consumer rebalance (clustering)', () => {
     extra: Partial<PushConsumerOptions> = {},
   ): Promise<PushConsumer> {
     const c = new PushConsumer({
-      namesrvAddr: ns.addr,
+      namesrvAddr: env.ns.addr,
       consumerGroup: group,
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       persistConsumerOffsetInterval: 200,
@@ -108,7 +89,7 @@ describe('push consumer rebalance (clustering)', () => {
       },
     });
     await c.start();
-    stops.push(() => c.shutdown());
+    env.stops.push(() => c.shutdown());
     return c;
   }
 
@@ -117,7 +98,7 @@ describe('push consumer rebalance (clustering)', () => {
     const group = randomGroup();
     const received = new Set<string>();
     const send = sender(topic);
-    stops.push(() => send.stop());
+    env.stops.push(() => send.stop());
     // Between changes the stream goes on: each step waits for another 100 messages to be sent and consumed.
     const flowing = async (): Promise<void> => {
       const target = send.sent.length + 100;
@@ -154,19 +135,19 @@ describe('push consumer rebalance (clustering)', () => {
     const group = randomGroup();
     const received = new Set<string>();
     const send = sender(topic);
-    stops.push(() => send.stop());
+    env.stops.push(() => send.stop());
     const a = await consumer(group, topic, received);
     const b = await consumer(group, topic, received);
     // A slow child (100 ms per message, one at a time) has many pulled, unconsumed messages when it dies:
     // an offset committed past them would lose them.
     const child: ChildConsumer = spawnChildConsumer({
-      namesrvAddr: ns.addr,
+      namesrvAddr: env.ns.addr,
       group,
       topic,
       handlerMs: 100,
       concurrency: 1,
     });
-    stops.push(() => child.kill());
+    env.stops.push(() => child.kill());
     await child.ready;
     const A = memberOf('A', a, topic);
     const B = memberOf('B', b, topic);
