@@ -92,7 +92,7 @@ export class BrokerController {
         logger,
         onChange: () => this.registrar?.topicsChanged(),
       }),
-      groups: new SubscriptionGroupManager(root, b.autoCreateSubscriptionGroup, logger),
+      groups: new SubscriptionGroupManager(root, () => settings.autoCreateSubscriptionGroup, logger),
       offsets: new ConsumerOffsetManager(root),
       consumers: new ConsumerManager(logger),
       producers: new ProducerManager(),

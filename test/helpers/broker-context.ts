@@ -40,11 +40,12 @@ export async function specBrokerContext(brokerOverrides: Record<string, unknown>
   const store = newStore(t.dir);
   await store.start();
   const b = config.broker;
+  const settings = new RuntimeSettings(b);
   const ctx: BrokerContext = {
     config: b,
     storeConfig: config.store,
     scheduleConfig: config.schedule,
-    settings: new RuntimeSettings(b),
+    settings,
     logger: silentLogger,
     store,
     topics: new TopicConfigManager({
@@ -54,7 +55,7 @@ export async function specBrokerContext(brokerOverrides: Record<string, unknown>
       logger: silentLogger,
       onChange: () => undefined,
     }),
-    groups: new SubscriptionGroupManager(t.dir, b.autoCreateSubscriptionGroup, silentLogger),
+    groups: new SubscriptionGroupManager(t.dir, () => settings.autoCreateSubscriptionGroup, silentLogger),
     offsets: new ConsumerOffsetManager(t.dir),
     consumers: new ConsumerManager(silentLogger),
     producers: new ProducerManager(),

@@ -25,6 +25,13 @@ describe('BrokerAdminProcessor subscription groups and offsets', () => {
   const call = (code: number, ext?: Record<string, string>, body?: Buffer): RemotingCommand =>
     processor.process(createRequest(code, ext, body), new MemoryChannel()) as RemotingCommand;
 
+  it('UPDATE_BROKER_CONFIG switches autoCreateSubscriptionGroup for the next unknown group at once', () => {
+    expect(b.ctx.groups.findOrCreate('G_before')).toBeUndefined();
+    const body = Buffer.from('autoCreateSubscriptionGroup=true\n');
+    expect(call(RequestCode.UPDATE_BROKER_CONFIG, undefined, body).code).toBe(ResponseCode.SUCCESS);
+    expect(b.ctx.groups.findOrCreate('G_after')?.groupName).toBe('G_after');
+  });
+
   it('creates a group from the admin body, keeping what the body says', () => {
     const cfg = subscriptionGroupConfig('G', { retryMaxTimes: 3, consumeMessageOrderly: true });
     expect(

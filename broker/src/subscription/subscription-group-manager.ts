@@ -22,7 +22,8 @@ export class SubscriptionGroupManager {
 
   constructor(
     storeRootDir: string,
-    private readonly autoCreate: boolean,
+    /** Read on each lookup: UPDATE_BROKER_CONFIG may switch autoCreateSubscriptionGroup at runtime. */
+    private readonly autoCreate: () => boolean,
     private readonly logger: Logger,
   ) {
     this.path = join(storeRootDir, 'config', 'subscriptionGroup.json');
@@ -46,7 +47,7 @@ export class SubscriptionGroupManager {
   /** The group's config, created with defaults when `autoCreateSubscriptionGroup` allows it. */
   findOrCreate(group: string): SubscriptionGroupConfig | undefined {
     const g = this.table.get(group);
-    if (g || !this.autoCreate) return g;
+    if (g || !this.autoCreate()) return g;
     const created = subscriptionGroupConfig(group);
     this.logger.info('auto-created subscription group', { group });
     this.update(created);
