@@ -8,3 +8,4 @@ export * from './admin-headers';
 export * from './namesrv-headers';
 export * from './consumer-headers';
 export * from './reply-headers';
+export * from './transaction-headers';
