@@ -48,7 +48,7 @@ export const DEFAULT_PRODUCER_TOPIC_QUEUE_NUMS = 4; // as DefaultMQProducer.defa
 export const DEFAULT_HEARTBEAT_BROKER_INTERVAL_MS = 30_000; // 30 s, as ClientConfig.heartbeatBrokerInterval
 export const DEFAULT_SEND_LATENCY_FAULT_ENABLE = true; // Java's default is false; see sendLatencyFaultEnable
 
-const PRODUCER_OPTION_KEYS: Readonly<Record<keyof ProducerOptions, true>> = {
+export const PRODUCER_OPTION_KEYS: Readonly<Record<keyof ProducerOptions, true>> = {
   ...CLIENT_OPTION_KEYS,
   producerGroup: true,
   sendMsgTimeoutMs: true,

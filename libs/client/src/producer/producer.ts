@@ -29,16 +29,18 @@ const UNREGISTER_TIMEOUT_MS = 3000; // as MQClientAPIImpl.unregisterClient calle
  * Sends of one producer share one connection per broker and pipeline.
  */
 export class Producer {
-  private readonly config: ProducerConfig;
-  private readonly instance: ClientInstance;
-  private readonly state = new ServiceState('Producer');
-  private readonly logger: Logger;
-  private readonly heartbeat: BrokerHeartbeat;
-  private readonly prepareContext: PrepareContext;
-  private readonly sender: Sender;
+  // Protected for TransactionProducer (as TransactionMQProducer extends DefaultMQProducer).
+  protected readonly config: ProducerConfig;
+  protected readonly instance: ClientInstance;
+  protected readonly state: ServiceState;
+  protected readonly logger: Logger;
+  protected readonly heartbeat: BrokerHeartbeat;
+  protected readonly prepareContext: PrepareContext;
+  protected readonly sender: Sender;
   private readonly requester: Requester;
 
-  constructor(options: ProducerOptions) {
+  constructor(options: ProducerOptions, what = 'Producer') {
+    this.state = new ServiceState(what);
     this.config = resolveProducerOptions(options);
     this.instance = new ClientInstance(this.config.client);
     this.logger = this.config.client.logger;
