@@ -171,12 +171,14 @@ describe('TransactionProducer.sendInTransaction', () => {
     }
   });
 
-  it('heartbeats its group to every master of the topic before the half message is sent', async () => {
+  it('heartbeats its group to every master of the topic, not only the one sent to', async () => {
     const c = await cluster(2);
     const p = await txProducer(c);
-    await p.sendInTransaction({ topic: c.topic, body: 'x' }, () => LocalTransactionState.COMMIT);
+    const r = await p.sendInTransaction({ topic: c.topic, body: 'x' }, () => LocalTransactionState.COMMIT);
+    const idle = c.brokers.find((b) => b.brokerName !== r.sendResult.messageQueue.brokerName);
+    expect(idle?.requestsOf(RequestCode.SEND_MESSAGE_V2)).toHaveLength(0);
     for (const b of c.brokers) {
-      const [hb] = b.requestsOf(RequestCode.HEART_BEAT);
+      const [hb] = await b.waitForRequests(RequestCode.HEART_BEAT, 1);
       expect(decodeHeartbeatData(hb!.body!).producerDataSet).toEqual([{ groupName: 'TXG' }]);
     }
   });

@@ -110,7 +110,7 @@ export class TransactionProducer extends Producer {
         ? this.config.sendMsgTimeoutMs
         : positiveInt(options.timeoutMs, 'timeoutMs');
     const prepared = prepareHalfMessage(msg, this.config.producerGroup, this.prepareContext);
-    await this.heartbeatTopicMasters(prepared.topic);
+    await this.trackTopicMasters(prepared.topic);
     const sendResult = await this.sender.sendWithRetries(prepared, RequestCode.SEND_MESSAGE_V2, timeoutMs);
     const transactionId = sendResult.transactionId ?? sendResult.msgId;
 
@@ -147,17 +147,17 @@ export class TransactionProducer extends Producer {
 
   /**
    * The broker checks back through any producer of the group it has a connection from, so every master of
-   * the topic's route must know this one (heartbeat with producerDataSet), not only those sent to.
-   * Tracked masters keep being heartbeated every heartbeatBrokerIntervalMs.
+   * the topic's route must know this one (heartbeat with producerDataSet), not only those sent to; Java's
+   * client heartbeats every broker it knows. Not awaited: a check-back comes transactionTimeOut (6 s) after
+   * the half message at the earliest, and a master that is down must not stall the transaction. Tracked
+   * masters are heartbeated at once, then every heartbeatBrokerIntervalMs.
    */
-  private async heartbeatTopicMasters(topic: string): Promise<void> {
+  private async trackTopicMasters(topic: string): Promise<void> {
     const entry = await this.sender.publishEntry(topic);
-    const masters: string[] = [];
     for (const bd of entry.route.brokerDatas) {
       const addr = bd.brokerAddrs.get(MASTER_ID);
-      if (addr) masters.push(addr);
+      if (addr) this.heartbeat.track(addr);
     }
-    await this.heartbeat.ensure(masters);
   }
 
   /** END_TRANSACTION one-way to the master of the broker holding the half message (endTransaction). */
