@@ -13,6 +13,8 @@ import type { SubscriptionGroupManager } from './subscription/subscription-group
 import type { TopicConfigManager } from './topics/topic-config-manager';
 import type { RuntimeSettings } from './config/runtime-settings';
 import type { ScheduleMessageService } from './schedule/schedule-message-service';
+import type { TransactionConfig } from './config/transaction-config';
+import type { TransactionalMessageCheckService } from './transaction/transactional-message-check-service';
 
 /**
  * What processors share: the managers and the broker's identity. Built once by the controller;
@@ -36,6 +38,9 @@ export interface BrokerContext {
   sqlFilters: SqlFilterCache;
   /** Delayed messages: the level table (DELAY put hook) and the delivery cursors. */
   schedule: ScheduleMessageService;
+  /** Transactional messages: timing config, the half/op store bridge and the check-back service. */
+  transactionConfig: TransactionConfig;
+  transactions: TransactionalMessageCheckService;
   stats: BrokerStats;
   /** "ip:port" clients use for this broker. */
   brokerAddr(): string;

@@ -36,6 +36,9 @@ import { HttpEndpoint } from './stats/http-endpoint';
 import { MessageStore } from './store/message-store';
 import { SubscriptionGroupManager } from './subscription/subscription-group-manager';
 import { TopicConfigManager } from './topics/topic-config-manager';
+import { EndTransactionProcessor } from './processors/end-transaction-processor';
+import { TransactionalMessageBridge } from './transaction/transactional-message-bridge';
+import { TransactionalMessageCheckService } from './transaction/transactional-message-check-service';
 
 /** Offsets are written to disk this often (flushConsumerOffsetInterval). */
 const OFFSET_PERSIST_INTERVAL_MS = 5_000;
@@ -78,6 +81,15 @@ export class BrokerController {
       logger: logger.child('store'),
       scheduleDeliverTime: scheduleDeliverTime(delayLevels),
     });
+    const topics = new TopicConfigManager({
+      storeRootDir: root,
+      autoCreateTopicEnable: b.autoCreateTopicEnable,
+      defaultTopicQueueNums: b.defaultTopicQueueNums,
+      logger,
+      onChange: () => this.registrar?.topicsChanged(),
+    });
+    const offsets = new ConsumerOffsetManager(root);
+    const producers = new ProducerManager();
     this.ctx = {
       config: b,
       storeConfig: config.store,
@@ -85,17 +97,11 @@ export class BrokerController {
       settings,
       logger,
       store: this.store,
-      topics: new TopicConfigManager({
-        storeRootDir: root,
-        autoCreateTopicEnable: b.autoCreateTopicEnable,
-        defaultTopicQueueNums: b.defaultTopicQueueNums,
-        logger,
-        onChange: () => this.registrar?.topicsChanged(),
-      }),
+      topics,
       groups: new SubscriptionGroupManager(root, () => settings.autoCreateSubscriptionGroup, logger),
-      offsets: new ConsumerOffsetManager(root),
+      offsets,
       consumers: new ConsumerManager(logger),
-      producers: new ProducerManager(),
+      producers,
       rebalanceLocks: new RebalanceLockManager({ logger: logger.child('rebalance-lock') }),
       sqlFilters: new SqlFilterCache(),
       schedule: new ScheduleMessageService({
@@ -104,6 +110,17 @@ export class BrokerController {
         offsets: new DelayOffsetTable(root),
         persistIntervalMs: config.schedule.flushDelayOffsetInterval,
         logger: logger.child('schedule'),
+      }),
+      transactionConfig: config.transaction,
+      transactions: new TransactionalMessageCheckService({
+        bridge: new TransactionalMessageBridge(this.store, topics, logger.child('transaction')),
+        store: this.store,
+        offsets,
+        producers,
+        config: config.transaction,
+        fileReservedTimeHours: config.store.fileReservedTime,
+        brokerName: b.brokerName,
+        logger: logger.child('transaction'),
       }),
       stats: new BrokerStats(),
       brokerAddr: () => this.addr,
@@ -126,6 +143,7 @@ export class BrokerController {
       .register(ResetOffsetProcessor.codes, new ResetOffsetProcessor(this.ctx))
       .register(ConsumerRelayProcessor.codes, new ConsumerRelayProcessor(this.ctx))
       .register(ReplyMessageProcessor.codes, new ReplyMessageProcessor(this.ctx))
+      .register(EndTransactionProcessor.codes, new EndTransactionProcessor(this.ctx))
       .register(QueueLockProcessor.codes, new QueueLockProcessor(this.ctx.rebalanceLocks));
     this.server = new RemotingServer({
       port: b.listenPort,
@@ -155,6 +173,9 @@ export class BrokerController {
     this.ctx.schedule.load();
     // Slaves get delayed messages through replication, so only a master delivers them.
     if (b.brokerRole !== 'SLAVE') this.ctx.schedule.start();
+    // Which transactions ended is derived from the op records, so it survives any restart.
+    this.ctx.transactions.bridge.rebuild();
+    if (b.brokerRole !== 'SLAVE') this.ctx.transactions.start();
     this.store.onMessageArrived((req) => this.holder.onMessageArrived(req));
     this.holder.start();
     const port = await this.server.start();
@@ -221,6 +242,7 @@ export class BrokerController {
     await this.http?.stop();
     this.client.shutdown();
     await this.ctx.schedule.stop();
+    await this.ctx.transactions.stop();
     await this.ctx.offsets.persist(true);
     await this.store.shutdown();
     this.ctx.logger.info('broker stopped', { addr: this.addr });

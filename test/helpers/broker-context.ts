@@ -14,6 +14,8 @@ import { ScheduleMessageService } from '../../broker/src/schedule/schedule-messa
 import { BrokerStats } from '../../broker/src/stats/broker-stats';
 import { SubscriptionGroupManager } from '../../broker/src/subscription/subscription-group-manager';
 import { TopicConfigManager } from '../../broker/src/topics/topic-config-manager';
+import { TransactionalMessageBridge } from '../../broker/src/transaction/transactional-message-bridge';
+import { TransactionalMessageCheckService } from '../../broker/src/transaction/transactional-message-check-service';
 import { newStore } from './store';
 import { tmpStoreDir } from './tmp';
 
@@ -41,6 +43,15 @@ export async function specBrokerContext(brokerOverrides: Record<string, unknown>
   await store.start();
   const b = config.broker;
   const settings = new RuntimeSettings(b);
+  const topics = new TopicConfigManager({
+    storeRootDir: t.dir,
+    autoCreateTopicEnable: b.autoCreateTopicEnable,
+    defaultTopicQueueNums: b.defaultTopicQueueNums,
+    logger: silentLogger,
+    onChange: () => undefined,
+  });
+  const offsets = new ConsumerOffsetManager(t.dir);
+  const producers = new ProducerManager();
   const ctx: BrokerContext = {
     config: b,
     storeConfig: config.store,
@@ -48,17 +59,11 @@ export async function specBrokerContext(brokerOverrides: Record<string, unknown>
     settings,
     logger: silentLogger,
     store,
-    topics: new TopicConfigManager({
-      storeRootDir: t.dir,
-      autoCreateTopicEnable: b.autoCreateTopicEnable,
-      defaultTopicQueueNums: b.defaultTopicQueueNums,
-      logger: silentLogger,
-      onChange: () => undefined,
-    }),
+    topics,
     groups: new SubscriptionGroupManager(t.dir, () => settings.autoCreateSubscriptionGroup, silentLogger),
-    offsets: new ConsumerOffsetManager(t.dir),
+    offsets,
     consumers: new ConsumerManager(silentLogger),
-    producers: new ProducerManager(),
+    producers,
     rebalanceLocks: new RebalanceLockManager({ logger: silentLogger }),
     schedule: new ScheduleMessageService({
       store,
@@ -68,6 +73,17 @@ export async function specBrokerContext(brokerOverrides: Record<string, unknown>
       logger: silentLogger,
     }),
     sqlFilters: new SqlFilterCache(),
+    transactionConfig: config.transaction,
+    transactions: new TransactionalMessageCheckService({
+      bridge: new TransactionalMessageBridge(store, topics, silentLogger),
+      store,
+      offsets,
+      producers,
+      config: config.transaction,
+      fileReservedTimeHours: config.store.fileReservedTime,
+      brokerName: b.brokerName,
+      logger: silentLogger,
+    }),
     stats: new BrokerStats(),
     brokerAddr: () => SPEC_BROKER_ADDR,
     storeHost: () => encodeHostAddress('127.0.0.1', 10911),

@@ -1,13 +1,18 @@
 /*
  * A raw remoting client against one broker for integration tests that drive requests directly:
  * sends with any properties and retry header fields, pulls with the request's own subscription,
- * send-backs, delay offsets.
+ * send-backs, delay offsets, half messages and END_TRANSACTION, and a producer that records
+ * CHECK_TRANSACTION_STATE requests.
  */
 import { expect } from 'vitest';
 import { RemotingClient, silentLogger } from '@rocketts/client';
 import {
+  CheckTransactionStateRequestHeader,
   ConsumerSendMsgBackRequestHeader,
   createRequest,
+  decodeMessageRecord,
+  encodeHeartbeatData,
+  EndTransactionRequestHeader,
   decodeMessageRecords,
   decodeOffsetMsgId,
   encodeProperties,
@@ -24,6 +29,8 @@ export interface SendOptions {
   queueId?: number;
   reconsumeTimes?: number;
   maxReconsumeTimes?: number;
+  producerGroup?: string;
+  sysFlag?: number;
 }
 
 /** A raw remoting client against one broker, with the requests these tests need. */
@@ -40,12 +47,12 @@ export class Wire {
       createRequest(
         RequestCode.SEND_MESSAGE_V2,
         SendMessageRequestHeaderV2.encode({
-          producerGroup: 'retry-test-pg',
+          producerGroup: o.producerGroup ?? 'retry-test-pg',
           topic,
           defaultTopic: 'TBW102',
           defaultTopicQueueNums: 1,
           queueId: o.queueId ?? 0,
-          sysFlag: 0,
+          sysFlag: o.sysFlag ?? 0,
           bornTimestamp: Date.now(),
           flag: 0,
           properties: encodeProperties(o.props ?? {}),
@@ -89,6 +96,24 @@ export class Wire {
     }
   }
 
+  /** A half message as Java's TransactionMQProducer sends it: TRAN_MSG, PGROUP, sysFlag PREPARED. */
+  sendHalf(
+    topic: string,
+    body: string,
+    group: string,
+    props: Record<string, string> = {},
+  ): Promise<RemotingCommand> {
+    return this.send(topic, body, {
+      producerGroup: group,
+      sysFlag: TRANSACTION_PREPARED,
+      props: { TRAN_MSG: 'true', PGROUP: group, ...props },
+    });
+  }
+
+  endTransaction(h: EndTransactionRequestHeader): Promise<RemotingCommand> {
+    return this.invoke(createRequest(RequestCode.END_TRANSACTION, EndTransactionRequestHeader.encode(h)));
+  }
+
   sendBack(h: ConsumerSendMsgBackRequestHeader): Promise<RemotingCommand> {
     return this.invoke(
       createRequest(RequestCode.CONSUMER_SEND_MSG_BACK, ConsumerSendMsgBackRequestHeader.encode(h)),
@@ -99,6 +124,61 @@ export class Wire {
     const r = await this.invoke(createRequest(RequestCode.GET_ALL_DELAY_OFFSET));
     expect(r.code).toBe(ResponseCode.SUCCESS);
     return (r.body as Buffer).toString('utf8');
+  }
+}
+
+const TRANSACTION_PREPARED = 0x4;
+
+/** One CHECK_TRANSACTION_STATE as a producer receives it. */
+export interface ReceivedCheck {
+  header: CheckTransactionStateRequestHeader;
+  msg: MessageExt;
+  at: number;
+}
+
+/**
+ * A producer instance of `group` on its own connection: registered by HEART_BEAT, records the
+ * CHECK_TRANSACTION_STATE requests the broker sends it, answers them when asked.
+ */
+export class TxProducerWire extends Wire {
+  readonly checks: ReceivedCheck[] = [];
+
+  constructor(
+    addr: string,
+    readonly group: string,
+    readonly clientId: string,
+  ) {
+    super(addr);
+    this.client.registerProcessor(RequestCode.CHECK_TRANSACTION_STATE, (cmd) => {
+      this.checks.push({
+        header: CheckTransactionStateRequestHeader.decode(cmd.extFields),
+        msg: decodeMessageRecord(cmd.body as Buffer),
+        at: Date.now(),
+      });
+      return undefined;
+    });
+  }
+
+  async heartbeat(): Promise<void> {
+    const body = encodeHeartbeatData({
+      clientID: this.clientId,
+      producerDataSet: [{ groupName: this.group }],
+      consumerDataSet: [],
+    });
+    ok(await this.invoke(createRequest(RequestCode.HEART_BEAT, undefined, body)));
+  }
+
+  /** END_TRANSACTION answering `check` (fromTransactionCheck = true), as Java's checkTransactionState does. */
+  answer(check: ReceivedCheck, commitOrRollback: number): Promise<RemotingCommand> {
+    return this.endTransaction({
+      producerGroup: this.group,
+      tranStateTableOffset: check.header.tranStateTableOffset,
+      commitLogOffset: check.header.commitLogOffset,
+      commitOrRollback,
+      fromTransactionCheck: true,
+      msgId: check.msg.properties.UNIQ_KEY ?? check.header.msgId ?? '',
+      transactionId: check.header.transactionId,
+    });
   }
 }
 

@@ -4,10 +4,12 @@ import { BROKER_SCHEMA, resolveBrokerIdentity, type BrokerConfig } from './broke
 import { rejectUnknownKeys, unknownKeys } from './config-schema';
 import { resolveScheduleConfig, SCHEDULE_SCHEMA, type ScheduleConfig } from './schedule-config';
 import { resolveStoreConfig, STORE_SCHEMA, type StoreConfig } from './store-config';
+import { resolveTransactionConfig, TRANSACTION_SCHEMA, type TransactionConfig } from './transaction-config';
 
 export * from './broker-config';
 export * from './store-config';
 export * from './schedule-config';
+export * from './transaction-config';
 export * from './config-schema';
 export * from './properties-file';
 
@@ -15,10 +17,16 @@ export interface ResolvedBrokerConfig {
   broker: BrokerConfig;
   store: StoreConfig;
   schedule: ScheduleConfig;
+  transaction: TransactionConfig;
 }
 
 /** Every concern of a broker's flat config (broker.conf); a key belongs to exactly one. */
-export const BROKER_CONF_SCHEMAS = [BROKER_SCHEMA, STORE_SCHEMA, SCHEDULE_SCHEMA] as const;
+export const BROKER_CONF_SCHEMAS = [
+  BROKER_SCHEMA,
+  STORE_SCHEMA,
+  SCHEDULE_SCHEMA,
+  TRANSACTION_SCHEMA,
+] as const;
 
 /**
  * One flat input, as broker.conf is, split by concern. Unknown keys are rejected (API) or reported
@@ -38,6 +46,7 @@ export function resolveBrokerConfig(
     broker: resolveBrokerIdentity(pick(BROKER_SCHEMA)),
     store: resolveStoreConfig(pick(STORE_SCHEMA)),
     schedule: resolveScheduleConfig(pick(SCHEDULE_SCHEMA)),
+    transaction: resolveTransactionConfig(pick(TRANSACTION_SCHEMA)),
   };
 }
 

@@ -35,6 +35,7 @@ import {
 import { parseDelayLevel } from '../schedule/delay-levels';
 import { scheduleIfDelayed } from '../schedule/delay-put-hook';
 import { dlqTopicOf, groupOfRetryTopic, isRetryTopic } from '../topics/topic-validator';
+import { isHalfRequest, prepareHalfMessage } from '../transaction/half-message';
 import { putStatusToResponse } from './response-mapping';
 
 /**
@@ -226,6 +227,9 @@ export class SendMessageProcessor implements RequestProcessor {
       keys: p.keys,
       uniqKey,
     };
+    // A half message waits for END_TRANSACTION; its DELAY applies to the committed copy (§10.1).
+    if (p.tranMsg !== undefined && isHalfRequest(p.tranMsg))
+      return prepareHalfMessage(this.ctx.topics, msg, t.delay === 'refuse');
     if (p.delay !== undefined && t.delay !== 'ignore') {
       const level = parseDelayLevel(p.delay);
       if (level === undefined) return `the DELAY property '${p.delay}' is not a delay level`;

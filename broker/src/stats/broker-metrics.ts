@@ -64,6 +64,24 @@ export function brokerMetrics(ctx: BrokerContext, connections: number, heldPulls
       'counter',
       ctx.schedule.delivered,
     ),
+    m(
+      'rocketts_broker_transaction_half_pending',
+      'Half-queue entries the check-back service has not passed yet',
+      'gauge',
+      ctx.transactions.pendingHalfMessages(),
+    ),
+    m(
+      'rocketts_broker_transaction_checks_total',
+      'CHECK_TRANSACTION_STATE requests sent to producers',
+      'counter',
+      ctx.transactions.checksSent,
+    ),
+    m(
+      'rocketts_broker_transaction_discarded_total',
+      'Half messages given up after transactionCheckMax checks (TRANS_CHECK_MAX_TIME_TOPIC)',
+      'counter',
+      ctx.transactions.discarded,
+    ),
     // Per delay level: entries of SCHEDULE_TOPIC_XXXX not yet delivered (due or not).
     ...ctx.schedule.progress().map((p): Metric => ({
       name: 'rocketts_broker_schedule_backlog',

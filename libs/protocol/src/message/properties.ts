@@ -63,9 +63,11 @@ export interface SendProperties {
   wait?: string;
   /** DELAY: the delay level as sent (§11.1); the broker parses it only when present. */
   delay?: string;
+  /** TRAN_MSG: "true" asks for a half message (§10.1). */
+  tranMsg?: string;
 }
 
-/** TAGS, KEYS, UNIQ_KEY, WAIT and DELAY in one pass, with decodeProperties' rules (the send hot path). */
+/** TAGS, KEYS, UNIQ_KEY, WAIT, DELAY and TRAN_MSG in one pass, with decodeProperties' rules (the send hot path). */
 export function scanSendProperties(s: string): SendProperties {
   const out: SendProperties = {};
   const len = s.length;
@@ -81,6 +83,7 @@ export function scanSendProperties(s: string): SendProperties {
       else if (nameLen === 4 && s.startsWith('WAIT', index)) out.wait = s.substring(kv + 1, next);
       else if (nameLen === 5 && s.startsWith('DELAY', index)) out.delay = s.substring(kv + 1, next);
       else if (nameLen === 8 && s.startsWith('UNIQ_KEY', index)) out.uniqKey = s.substring(kv + 1, next);
+      else if (nameLen === 8 && s.startsWith('TRAN_MSG', index)) out.tranMsg = s.substring(kv + 1, next);
     }
     index = next + 1;
   }
