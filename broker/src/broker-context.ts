@@ -13,6 +13,7 @@ import type { SubscriptionGroupManager } from './subscription/subscription-group
 import type { TopicConfigManager } from './topics/topic-config-manager';
 import type { RuntimeSettings } from './config/runtime-settings';
 import type { ScheduleMessageService } from './schedule/schedule-message-service';
+import type { TimerMessageService } from './timer/timer-message-service';
 
 /**
  * What processors share: the managers and the broker's identity. Built once by the controller;
@@ -36,6 +37,8 @@ export interface BrokerContext {
   sqlFilters: SqlFilterCache;
   /** Delayed messages: the level table (DELAY put hook) and the delivery cursors. */
   schedule: ScheduleMessageService;
+  /** Timer messages (TIMER_DELIVER_MS …): the wheel geometry (put hook) and the delivery service. */
+  timer: TimerMessageService;
   stats: BrokerStats;
   /** "ip:port" clients use for this broker. */
   brokerAddr(): string;

@@ -28,6 +28,9 @@ import { DelayLevelTable } from './schedule/delay-levels';
 import { DelayOffsetTable } from './schedule/delay-offset-table';
 import { scheduleDeliverTime } from './schedule/delay-put-hook';
 import { ScheduleMessageService } from './schedule/schedule-message-service';
+import { TimerCursorTable } from './timer/timer-cursor-table';
+import { TimerMessageService } from './timer/timer-message-service';
+import { DEFAULT_WHEEL } from './timer/timer-wheel';
 import { RemotingServer } from './remoting/remoting-server';
 import { ProcessorTable } from './remoting/request-processor';
 import { brokerHealth, brokerMetrics } from './stats/broker-metrics';
@@ -105,6 +108,13 @@ export class BrokerController {
         persistIntervalMs: config.schedule.flushDelayOffsetInterval,
         logger: logger.child('schedule'),
       }),
+      timer: new TimerMessageService({
+        store: this.store,
+        wheel: DEFAULT_WHEEL,
+        cursors: new TimerCursorTable(root),
+        persistIntervalMs: config.schedule.timerFlushIntervalMs,
+        logger: logger.child('timer'),
+      }),
       stats: new BrokerStats(),
       brokerAddr: () => this.addr,
       storeHost: () => this.storeHostBytes,
@@ -153,8 +163,12 @@ export class BrokerController {
     this.ctx.groups.load();
     this.ctx.offsets.load();
     this.ctx.schedule.load();
+    this.ctx.timer.load();
     // Slaves get delayed messages through replication, so only a master delivers them.
-    if (b.brokerRole !== 'SLAVE') this.ctx.schedule.start();
+    if (b.brokerRole !== 'SLAVE') {
+      this.ctx.schedule.start();
+      this.ctx.timer.start();
+    }
     this.store.onMessageArrived((req) => this.holder.onMessageArrived(req));
     this.holder.start();
     const port = await this.server.start();
@@ -221,6 +235,7 @@ export class BrokerController {
     await this.http?.stop();
     this.client.shutdown();
     await this.ctx.schedule.stop();
+    await this.ctx.timer.stop();
     await this.ctx.offsets.persist(true);
     await this.store.shutdown();
     this.ctx.logger.info('broker stopped', { addr: this.addr });

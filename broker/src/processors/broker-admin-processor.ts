@@ -106,6 +106,7 @@ export class BrokerAdminProcessor {
       sendFailures: String(s.sendFailures),
       ...this.ctx.store.runtimeInfo(),
       ...this.ctx.schedule.runtimeInfo(),
+      ...this.ctx.timer.runtimeInfo(),
     };
   }
 }
