@@ -6,9 +6,10 @@ import { natsScenarios } from './peers/nats';
 import { rabbitmqScenarios } from './peers/rabbitmq';
 import { pushScenarios } from './push';
 import { rocketScenarios } from './rocketts';
+import { timerScenarios } from './timer';
 
 /**
- * `npm run bench [-- --messages N --only rocketts,push,rabbitmq,nats]`: every scenario in one run on one
+ * `npm run bench [-- --messages N --only rocketts,push,timer,rabbitmq,nats]`: every scenario in one run on one
  * machine, then a table with ratios against RabbitMQ and NATS, written to bench/results/latest.md.
  */
 async function main(): Promise<void> {
@@ -39,6 +40,16 @@ async function main(): Promise<void> {
   if (only.has('push')) {
     await step('RocketTS push consumer', () =>
       pushScenarios({ messages, queues: 8, rates: [1_000, 10_000], latencySeconds: 10 }),
+    );
+  }
+  if (only.has('timer')) {
+    await step('RocketTS timer messages', () =>
+      timerScenarios({
+        messages: Math.min(messages, 100_000),
+        duePerSecond: 10_000,
+        dueSeconds: 3,
+        pending: 100_000,
+      }),
     );
   }
   if (only.has('rabbitmq')) await step('RabbitMQ', () => rabbitmqScenarios(messages));

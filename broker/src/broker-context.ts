@@ -15,6 +15,7 @@ import type { RuntimeSettings } from './config/runtime-settings';
 import type { ScheduleMessageService } from './schedule/schedule-message-service';
 import type { TransactionConfig } from './config/transaction-config';
 import type { TransactionalMessageCheckService } from './transaction/transactional-message-check-service';
+import type { TimerMessageService } from './timer/timer-message-service';
 
 /**
  * What processors share: the managers and the broker's identity. Built once by the controller;
@@ -41,6 +42,8 @@ export interface BrokerContext {
   /** Transactional messages: timing config, the half/op store bridge and the check-back service. */
   transactionConfig: TransactionConfig;
   transactions: TransactionalMessageCheckService;
+  /** Timer messages (TIMER_DELIVER_MS …): the wheel geometry (put hook) and the delivery service. */
+  timer: TimerMessageService;
   stats: BrokerStats;
   /** "ip:port" clients use for this broker. */
   brokerAddr(): string;

@@ -28,6 +28,9 @@ import { DelayLevelTable } from './schedule/delay-levels';
 import { DelayOffsetTable } from './schedule/delay-offset-table';
 import { scheduleDeliverTime } from './schedule/delay-put-hook';
 import { ScheduleMessageService } from './schedule/schedule-message-service';
+import { TimerCursorTable } from './timer/timer-cursor-table';
+import { TimerMessageService } from './timer/timer-message-service';
+import { DEFAULT_WHEEL } from './timer/timer-wheel';
 import { RemotingServer } from './remoting/remoting-server';
 import { ProcessorTable } from './remoting/request-processor';
 import { brokerHealth, brokerMetrics } from './stats/broker-metrics';
@@ -122,6 +125,13 @@ export class BrokerController {
         brokerName: b.brokerName,
         logger: logger.child('transaction'),
       }),
+      timer: new TimerMessageService({
+        store: this.store,
+        wheel: DEFAULT_WHEEL,
+        cursors: new TimerCursorTable(root),
+        persistIntervalMs: config.schedule.timerFlushIntervalMs,
+        logger: logger.child('timer'),
+      }),
       stats: new BrokerStats(),
       brokerAddr: () => this.addr,
       storeHost: () => this.storeHostBytes,
@@ -171,8 +181,12 @@ export class BrokerController {
     this.ctx.groups.load();
     this.ctx.offsets.load();
     this.ctx.schedule.load();
+    this.ctx.timer.load();
     // Slaves get delayed messages through replication, so only a master delivers them.
-    if (b.brokerRole !== 'SLAVE') this.ctx.schedule.start();
+    if (b.brokerRole !== 'SLAVE') {
+      this.ctx.schedule.start();
+      this.ctx.timer.start();
+    }
     // Which transactions ended is derived from the op records, so it survives any restart.
     this.ctx.transactions.bridge.rebuild();
     if (b.brokerRole !== 'SLAVE') this.ctx.transactions.start();
@@ -243,6 +257,7 @@ export class BrokerController {
     this.client.shutdown();
     await this.ctx.schedule.stop();
     await this.ctx.transactions.stop();
+    await this.ctx.timer.stop();
     await this.ctx.offsets.persist(true);
     await this.store.shutdown();
     this.ctx.logger.info('broker stopped', { addr: this.addr });

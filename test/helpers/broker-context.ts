@@ -11,6 +11,9 @@ import { ConsumerOffsetManager } from '../../broker/src/offsets/consumer-offset-
 import { DelayLevelTable } from '../../broker/src/schedule/delay-levels';
 import { DelayOffsetTable } from '../../broker/src/schedule/delay-offset-table';
 import { ScheduleMessageService } from '../../broker/src/schedule/schedule-message-service';
+import { TimerCursorTable } from '../../broker/src/timer/timer-cursor-table';
+import { TimerMessageService } from '../../broker/src/timer/timer-message-service';
+import { DEFAULT_WHEEL } from '../../broker/src/timer/timer-wheel';
 import { BrokerStats } from '../../broker/src/stats/broker-stats';
 import { SubscriptionGroupManager } from '../../broker/src/subscription/subscription-group-manager';
 import { TopicConfigManager } from '../../broker/src/topics/topic-config-manager';
@@ -70,6 +73,13 @@ export async function specBrokerContext(brokerOverrides: Record<string, unknown>
       levels: DelayLevelTable.parse(config.schedule.messageDelayLevel),
       offsets: new DelayOffsetTable(t.dir),
       persistIntervalMs: config.schedule.flushDelayOffsetInterval,
+      logger: silentLogger,
+    }),
+    timer: new TimerMessageService({
+      store,
+      wheel: DEFAULT_WHEEL,
+      cursors: new TimerCursorTable(t.dir),
+      persistIntervalMs: config.schedule.timerFlushIntervalMs,
       logger: silentLogger,
     }),
     sqlFilters: new SqlFilterCache(),

@@ -107,6 +107,7 @@ export class BrokerAdminProcessor {
       ...this.ctx.store.runtimeInfo(),
       ...this.ctx.schedule.runtimeInfo(),
       ...this.ctx.transactions.runtimeInfo(),
+      ...this.ctx.timer.runtimeInfo(),
     };
   }
 }

@@ -11,6 +11,7 @@ import type { BrokerContext } from '../broker-context';
 import type { RequestProcessor } from '../remoting/request-processor';
 import { parseDelayLevel } from '../schedule/delay-levels';
 import { scheduleIfDelayed } from '../schedule/delay-put-hook';
+import { holdIfTimer } from '../timer/timer-put-hook';
 import type { MessageInner } from '../store/commit-log/commit-log';
 import { checkEndRequest } from '../transaction/end-transaction-check';
 import { putStatusToResponse } from './response-mapping';
@@ -65,7 +66,17 @@ export class EndTransactionProcessor implements RequestProcessor {
       }
       const delay = half.ext.properties[MessageProperty.DELAY];
       const level = delay === undefined ? undefined : parseDelayLevel(delay);
-      if (level !== undefined) scheduleIfDelayed(real, level, this.ctx.schedule.levels);
+      const delayed = level !== undefined && scheduleIfDelayed(real, level, this.ctx.schedule.levels);
+      // A timer property applies to the committed copy, as DELAY does; one the wheel refuses (the half
+      // was accepted before it was checked) is delivered now rather than lost.
+      const refused = delayed
+        ? undefined
+        : holdIfTimer(real, this.ctx.scheduleConfig, this.ctx.timer.wheel, Date.now());
+      if (refused) {
+        this.ctx.logger.warn('committed transaction message has an invalid timer, delivered now', {
+          remark: refused.remark,
+        });
+      }
       msgs.push(real);
     }
     msgs.push(tx.bridge.opMessage(half, this.ctx.storeHost()));

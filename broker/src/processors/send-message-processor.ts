@@ -34,6 +34,7 @@ import {
 } from '../retry/retry-policy';
 import { parseDelayLevel } from '../schedule/delay-levels';
 import { scheduleIfDelayed } from '../schedule/delay-put-hook';
+import { holdIfTimer, type TimerRefusal } from '../timer/timer-put-hook';
 import { dlqTopicOf, groupOfRetryTopic, isRetryTopic } from '../topics/topic-validator';
 import { isHalfRequest, prepareHalfMessage } from '../transaction/half-message';
 import { putStatusToResponse } from './response-mapping';
@@ -108,12 +109,14 @@ export class SendMessageProcessor implements RequestProcessor {
       for (const e of decodeBatchBody(cmd.body ?? Buffer.alloc(0))) {
         const m = this.message(header, target, e.flag, e.body, joinProps(e.properties, batchProps));
         if (typeof m === 'string') return createResponse(cmd, ResponseCode.MESSAGE_ILLEGAL, m);
+        if ('code' in m) return createResponse(cmd, m.code, m.remark);
         msgs.push(m);
       }
       if (msgs.length === 0) return createResponse(cmd, ResponseCode.MESSAGE_ILLEGAL, 'the batch is empty');
     } else {
       const m = this.message(header, target, header.flag, cmd.body ?? EMPTY, header.properties ?? '');
       if (typeof m === 'string') return createResponse(cmd, ResponseCode.MESSAGE_ILLEGAL, m);
+      if ('code' in m) return createResponse(cmd, m.code, m.remark);
       msgs.push(m);
     }
     this.ctx.store.appendMessages(msgs, (result) =>
@@ -193,7 +196,8 @@ export class SendMessageProcessor implements RequestProcessor {
   /**
    * The message to store: the broker adds CLUSTER (and UNIQ_KEY when absent, as 5.x brokers do) and
    * derives tags, keys and WAIT. One object literal, no spreads: this runs for every message. Only a
-   * message carrying DELAY goes on to the put hook. A string is why the message is illegal.
+   * message carrying DELAY (or a timer property) goes on to a put hook. A string is why the message
+   * is illegal; a refusal carries its own response code (timer messages).
    */
   private message(
     h: SendMessageRequestHeader,
@@ -201,7 +205,7 @@ export class SendMessageProcessor implements RequestProcessor {
     flag: number,
     body: Buffer,
     props: string,
-  ): MessageInner | string {
+  ): MessageInner | string | TimerRefusal {
     const p = scanSendProperties(props);
     let s = props;
     if (s.length > 0 && s.charCodeAt(s.length - 1) !== 2) s += '\u0002';
@@ -230,11 +234,18 @@ export class SendMessageProcessor implements RequestProcessor {
     // A half message waits for END_TRANSACTION; its DELAY applies to the committed copy (§10.1).
     if (p.tranMsg !== undefined && isHalfRequest(p.tranMsg))
       return prepareHalfMessage(this.ctx.topics, msg, t.delay === 'refuse');
+    let delayed = false;
     if (p.delay !== undefined && t.delay !== 'ignore') {
       const level = parseDelayLevel(p.delay);
       if (level === undefined) return `the DELAY property '${p.delay}' is not a delay level`;
       if (level > 0 && t.delay === 'refuse') return 'delayed messages cannot be sent in a batch';
-      scheduleIfDelayed(msg, level, this.ctx.schedule.levels);
+      delayed = scheduleIfDelayed(msg, level, this.ctx.schedule.levels);
+    }
+    // A DELAY level takes precedence (and stripped the timer properties).
+    if (p.timer && !delayed && t.delay !== 'ignore') {
+      if (t.delay === 'refuse') return 'timer messages cannot be sent in a batch';
+      const refused = holdIfTimer(msg, this.ctx.scheduleConfig, this.ctx.timer.wheel, Date.now());
+      if (refused) return refused;
     }
     return msg;
   }

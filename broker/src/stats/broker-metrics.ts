@@ -82,6 +82,18 @@ export function brokerMetrics(ctx: BrokerContext, connections: number, heldPulls
       'counter',
       ctx.transactions.discarded,
     ),
+    m(
+      'rocketts_broker_timer_delivered_total',
+      'Timer messages delivered to their real topic',
+      'counter',
+      ctx.timer.delivered,
+    ),
+    m(
+      'rocketts_broker_timer_pending',
+      'Timer messages held, not yet delivered',
+      'gauge',
+      ctx.timer.pending(),
+    ),
     // Per delay level: entries of SCHEDULE_TOPIC_XXXX not yet delivered (due or not).
     ...ctx.schedule.progress().map((p): Metric => ({
       name: 'rocketts_broker_schedule_backlog',

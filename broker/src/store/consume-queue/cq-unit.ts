@@ -5,7 +5,7 @@ import { readLong, writeLong } from '@rocketts/protocol';
  *
  *   0  long  commit-log offset
  *   8  int   record size
- *  12  long  tagsCode (String.hashCode of TAGS, 0 without; the delivery time for SCHEDULE_TOPIC_XXXX)
+ *  12  long  tagsCode (String.hashCode of TAGS, 0 without; the delivery time for SCHEDULE_TOPIC_XXXX and rmq_sys_wheel_timer)
  */
 export const CQ_UNIT_SIZE = 20;
 

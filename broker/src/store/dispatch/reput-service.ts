@@ -1,4 +1,4 @@
-import { SystemTopic } from '@rocketts/protocol';
+import { findProperty, MessageProperty, SystemTopic } from '@rocketts/protocol';
 import type { ConsumeQueueTable } from '../consume-queue/consume-queue-table';
 import type { IndexService } from '../index/index-service';
 import { isConsumable, type DispatchRequest } from './dispatch-request';
@@ -53,6 +53,7 @@ export class ReputService {
     if (toQueue && isConsumable(req.sysFlag)) {
       if (req.topic === SystemTopic.SCHEDULE && this.scheduleDeliverTime)
         req.tagsCode = this.scheduleDeliverTime(req.properties, req.storeTimestamp);
+      else if (req.topic === SystemTopic.TIMER) req.tagsCode = timerOutMs(req.properties);
       this.queues.put(
         req.topic,
         req.queueId,
@@ -65,4 +66,10 @@ export class ReputService {
     if (toIndex) this.index.build(req);
     this.dispatchedOffset = Math.max(this.dispatchedOffset, req.commitLogOffset + req.msgSize);
   }
+}
+
+/** A rmq_sys_wheel_timer unit's tagsCode: the absolute delivery time the put hook wrote as TIMER_OUT_MS. */
+function timerOutMs(properties: string): number {
+  const ms = Number(findProperty(properties, MessageProperty.TIMER_OUT_MS));
+  return Number.isSafeInteger(ms) ? ms : 0;
 }

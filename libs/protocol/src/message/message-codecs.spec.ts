@@ -49,6 +49,17 @@ describe('properties string (§7.4, §19.5)', () => {
     });
     expect(scanSendProperties('DELAY\u0001\u0002').delay).toBeUndefined();
   });
+
+  it.each(['TIMER_DELIVER_MS', 'TIMER_DELAY_SEC', 'TIMER_DELAY_MS', '__STARTDELIVERTIME'])(
+    'flags the timer property %s, and only a named one with a value',
+    (name) => {
+      expect(scanSendProperties(encodeProperties({ TAGS: 'T', [name]: '5' })).timer).toBe(true);
+      expect(scanSendProperties(`${name}\u0001\u0002`).timer).toBeUndefined();
+      expect(
+        scanSendProperties(encodeProperties({ [`${name}X`]: '5', TIMER_OUT_MS: '5' })).timer,
+      ).toBeUndefined();
+    },
+  );
 });
 
 describe('message ids (§8, §19.4)', () => {

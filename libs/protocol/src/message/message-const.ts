@@ -38,6 +38,8 @@ export const MessageProperty = {
   TIMER_DELIVER_MS: 'TIMER_DELIVER_MS',
   TIMER_DELAY_SEC: 'TIMER_DELAY_SEC',
   TIMER_DELAY_MS: 'TIMER_DELAY_MS',
+  /** Absolute delivery time (epoch ms) the broker gives a timer message it holds (5.x MessageConst). */
+  TIMER_OUT_MS: 'TIMER_OUT_MS',
 } as const;
 
 export type MessagePropertyName = (typeof MessageProperty)[keyof typeof MessageProperty];
@@ -46,6 +48,8 @@ export type MessagePropertyName = (typeof MessageProperty)[keyof typeof MessageP
 export const SystemTopic = {
   AUTO_CREATE: 'TBW102',
   SCHEDULE: 'SCHEDULE_TOPIC_XXXX',
+  /** Timer messages (TIMER_DELIVER_MS …) wait here until due (5.x TimerMessageStore.TIMER_TOPIC). */
+  TIMER: 'rmq_sys_wheel_timer',
   TRANS_HALF: 'RMQ_SYS_TRANS_HALF_TOPIC',
   TRANS_OP_HALF: 'RMQ_SYS_TRANS_OP_HALF_TOPIC',
   TRANS_CHECK_MAX_TIME: 'TRANS_CHECK_MAX_TIME_TOPIC',

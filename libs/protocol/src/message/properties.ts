@@ -65,9 +65,14 @@ export interface SendProperties {
   delay?: string;
   /** TRAN_MSG: "true" asks for a half message (§10.1). */
   tranMsg?: string;
+  /** Set when a 5.x timer property (TIMER_DELIVER_MS, TIMER_DELAY_SEC, TIMER_DELAY_MS) or ONS __STARTDELIVERTIME is present. */
+  timer?: true;
 }
 
-/** TAGS, KEYS, UNIQ_KEY, WAIT, DELAY and TRAN_MSG in one pass, with decodeProperties' rules (the send hot path). */
+/**
+ * TAGS, KEYS, UNIQ_KEY, WAIT, DELAY, TRAN_MSG and the presence of a timer property in one pass, with
+ * decodeProperties' rules (the send hot path).
+ */
 export function scanSendProperties(s: string): SendProperties {
   const out: SendProperties = {};
   const len = s.length;
@@ -84,8 +89,25 @@ export function scanSendProperties(s: string): SendProperties {
       else if (nameLen === 5 && s.startsWith('DELAY', index)) out.delay = s.substring(kv + 1, next);
       else if (nameLen === 8 && s.startsWith('UNIQ_KEY', index)) out.uniqKey = s.substring(kv + 1, next);
       else if (nameLen === 8 && s.startsWith('TRAN_MSG', index)) out.tranMsg = s.substring(kv + 1, next);
+      else if (nameLen >= 14 && isTimerProperty(s, index, nameLen)) out.timer = true;
     }
     index = next + 1;
   }
   return out;
+}
+
+/** TIMER_DELAY_MS (14), TIMER_DELAY_SEC (15), TIMER_DELIVER_MS (16), __STARTDELIVERTIME (18). */
+function isTimerProperty(s: string, index: number, nameLen: number): boolean {
+  switch (nameLen) {
+    case 14:
+      return s.startsWith('TIMER_DELAY_MS', index);
+    case 15:
+      return s.startsWith('TIMER_DELAY_SEC', index);
+    case 16:
+      return s.startsWith('TIMER_DELIVER_MS', index);
+    case 18:
+      return s.startsWith('__STARTDELIVERTIME', index);
+    default:
+      return false;
+  }
 }
