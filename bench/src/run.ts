@@ -7,9 +7,10 @@ import { rabbitmqScenarios } from './peers/rabbitmq';
 import { pushScenarios } from './push';
 import { rocketScenarios } from './rocketts';
 import { timerScenarios } from './timer';
+import { transactionScenarios } from './transaction';
 
 /**
- * `npm run bench [-- --messages N --only rocketts,push,timer,rabbitmq,nats]`: every scenario in one run on one
+ * `npm run bench [-- --messages N --only rocketts,push,timer,tx,rabbitmq,nats]`: every scenario in one run on one
  * machine, then a table with ratios against RabbitMQ and NATS, written to bench/results/latest.md.
  */
 async function main(): Promise<void> {
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
     await step('RocketTS push consumer', () =>
       pushScenarios({ messages, queues: 8, rates: [1_000, 10_000], latencySeconds: 10 }),
     );
+  }
+  if (only.has('tx')) {
+    await step('RocketTS transactions', () => transactionScenarios(messages));
   }
   if (only.has('timer')) {
     await step('RocketTS timer messages', () =>

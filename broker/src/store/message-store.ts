@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from '@rocketts/client';
-import { storeTimestampPos, readLong } from '@rocketts/protocol';
+import { BLANK_MAGIC, readLong, storeTimestampPos } from '@rocketts/protocol';
 import type { StoreConfig } from '../config/store-config';
 import { AbortMarker } from './checkpoint/abort-marker';
 import { CheckpointFlusher } from './checkpoint/checkpoint-flusher';
@@ -267,9 +267,19 @@ export class MessageStore {
   }
 
   /** The stored record at a commit-log offset (VIEW_MESSAGE_BY_ID, send-back, transactions). */
+  /**
+   * The record stored at `commitLogOffset`, through the read cache: the callers on hot paths (END_TRANSACTION,
+   * send-back, schedule and timer delivery) look up records written moments ago, which the cache holds.
+   */
   lookMessageByOffset(commitLogOffset: number): Buffer | undefined {
     if (commitLogOffset < this.commitLog.minOffset) return undefined;
-    return this.commitLog.readRecord(commitLogOffset);
+    const head = this.cache.read(commitLogOffset, 8);
+    if (!head) return undefined;
+    const size = head.readInt32BE(0);
+    if (size < 8 || head.readInt32BE(4) === BLANK_MAGIC) return undefined;
+    const rec = this.cache.read(commitLogOffset, size);
+    // PHYSICALOFFSET (bytes 28–35) names where the record was written: anything else is not a record start.
+    return rec && readLong(rec, 28) === commitLogOffset ? rec : undefined;
   }
 
   queryMessage(topic: string, key: string, maxNum: number, begin: number, end: number): QueryMessageResult {

@@ -3,7 +3,6 @@ import {
   createOffsetMsgId,
   measureMessageRecord,
   MessageSysFlag,
-  readLong,
   writeMessageRecord,
   type MessageRecordInput,
   type RecordSize,
@@ -218,16 +217,6 @@ export class CommitLog {
     const f = this.files.findByOffset(offset);
     if (!f || offset + size > f.fileFromOffset + f.wrotePosition) return undefined;
     return f.read(offset - f.fileFromOffset, size);
-  }
-
-  /** The whole record starting at `offset`, or undefined when there is none. */
-  readRecord(offset: number): Buffer | undefined {
-    const head = this.read(offset, 8);
-    if (!head) return undefined;
-    const size = head.readInt32BE(0);
-    if (size < 8 || head.readInt32BE(4) === BLANK_MAGIC) return undefined;
-    const rec = this.read(offset, size);
-    return rec && readLong(rec, 28) === offset ? rec : undefined;
   }
 
   private toInput(msg: MessageInner, storeTimestamp: number): MessageRecordInput {
