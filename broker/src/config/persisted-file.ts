@@ -56,3 +56,46 @@ export async function writePersistedAsync(path: string, text: string): Promise<v
   if (existsSync(path)) await rename(path, `${path}.bak`);
   await rename(tmp, path);
 }
+
+export interface PersistOptions {
+  /** Write even when nothing changed since the last write. */
+  force?: boolean;
+  /** Runs between the snapshot and the write (e.g. a commit-log sync the file must not run ahead of). */
+  beforeWrite?: () => Promise<unknown>;
+}
+
+/**
+ * Snapshots of an in-memory table written to one file off the event loop: only when `dirty`, one write
+ * at a time, and marked dirty again if a write fails (delivery cursors, consumer-like progress).
+ */
+export class SnapshotFile {
+  dirty = false;
+  private writing: Promise<void> | undefined;
+
+  constructor(readonly path: string) {}
+
+  /** `snapshot` returns the text to write, or undefined when there is nothing to write yet. */
+  async persist(snapshot: () => string | undefined, options: PersistOptions = {}): Promise<void> {
+    while (this.writing) await this.writing;
+    if (!this.dirty && !options.force) return;
+    const text = snapshot();
+    if (text === undefined) return;
+    this.dirty = false;
+    const write = (async () => {
+      await options.beforeWrite?.();
+      await writePersistedAsync(this.path, text);
+    })();
+    this.writing = write.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      await write;
+    } catch (err) {
+      this.dirty = true;
+      throw err;
+    } finally {
+      this.writing = undefined;
+    }
+  }
+}

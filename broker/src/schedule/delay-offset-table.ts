@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { decodeDelayOffsetTable, encodeDelayOffsetTable } from '@rocketts/protocol';
-import { readPersisted, writePersistedAsync } from '../config/persisted-file';
+import { readPersisted, SnapshotFile, type PersistOptions } from '../config/persisted-file';
 
 /**
  * The schedule service's cursor per delay level: the next logical offset of SCHEDULE_TOPIC_XXXX
@@ -14,11 +14,11 @@ import { readPersisted, writePersistedAsync } from '../config/persisted-file';
 export class DelayOffsetTable {
   readonly path: string;
   private readonly offsets = new Map<number, number>();
-  private dirty = false;
-  private writing: Promise<void> | undefined;
+  private readonly file: SnapshotFile;
 
   constructor(storeRootDir: string) {
     this.path = join(storeRootDir, 'config', 'delayOffset.json');
+    this.file = new SnapshotFile(this.path);
   }
 
   load(): void {
@@ -40,7 +40,7 @@ export class DelayOffsetTable {
   set(level: number, offset: number): void {
     if (this.offsets.get(level) === offset) return;
     this.offsets.set(level, offset);
-    this.dirty = true;
+    this.file.dirty = true;
   }
 
   entries(): [level: number, offset: number][] {
@@ -56,26 +56,7 @@ export class DelayOffsetTable {
    * Write the cursors if they changed (or `force`), one write at a time, off the event loop.
    * `beforeWrite` runs between the snapshot and the write.
    */
-  async persist(options: { force?: boolean; beforeWrite?: () => Promise<unknown> } = {}): Promise<void> {
-    while (this.writing) await this.writing;
-    if (!this.dirty && !options.force) return;
-    this.dirty = false;
-    const snapshot = this.encode().toString('utf8');
-    const write = (async () => {
-      await options.beforeWrite?.();
-      await writePersistedAsync(this.path, snapshot);
-    })();
-    this.writing = write.then(
-      () => undefined,
-      () => undefined,
-    );
-    try {
-      await write;
-    } catch (err) {
-      this.dirty = true;
-      throw err;
-    } finally {
-      this.writing = undefined;
-    }
+  persist(options: PersistOptions = {}): Promise<void> {
+    return this.file.persist(() => this.encode().toString('utf8'), options);
   }
 }

@@ -1,17 +1,11 @@
 import type { Logger } from '@rocketts/client';
-import {
-  decodeMessageRecord,
-  MessageProperty,
-  readLong,
-  SystemTopic,
-  type Properties,
-} from '@rocketts/protocol';
+import { MessageProperty, readLong, SystemTopic } from '@rocketts/protocol';
 import type { MessageInner } from '../store/commit-log/commit-log';
 import { CQ_UNIT_SIZE } from '../store/consume-queue/cq-unit';
 import type { ConsumeQueue } from '../store/consume-queue/consume-queue';
 import type { MessageStore } from '../store/message-store';
 import { PutMessageStatus } from '../store/statuses';
-import { rePut } from '../store/stored-message';
+import { messageTimeUp } from './message-time-up';
 import type { DelayLevelTable } from './delay-levels';
 import type { DelayOffsetTable } from './delay-offset-table';
 import { delayLevelToQueueId } from './delay-put-hook';
@@ -220,29 +214,8 @@ export class ScheduleMessageService {
     return tagsCode > now + (this.o.levels.delayMs(level) ?? 0) ? now : tagsCode;
   }
 
-  /**
-   * The copy to deliver for the record at `phy` (messageTimeUp): REAL_TOPIC / REAL_QID, properties
-   * minus DELAY and the 5.x timer keys, everything else as stored. undefined when the record is gone
-   * (deleted by retention) or cannot be delivered; the entry is then skipped, as RocketMQ does.
-   */
+  /** The copy to deliver for the record at `phy`, or undefined to skip the entry. */
   private timeUp(phy: number): MessageInner | undefined {
-    const record = this.o.store.lookMessageByOffset(phy);
-    if (!record) {
-      this.o.logger.warn('delayed message no longer stored, skipped', { commitLogOffset: phy });
-      return undefined;
-    }
-    const ext = decodeMessageRecord(record);
-    const props: Properties = { ...ext.properties };
-    const topic = props[MessageProperty.REAL_TOPIC];
-    const queueId = Number(props[MessageProperty.REAL_QID]);
-    if (!topic || !Number.isInteger(queueId) || queueId < 0 || topic === SystemTopic.TRANS_HALF) {
-      this.o.logger.error('delayed message has no deliverable REAL_TOPIC/REAL_QID, skipped', {
-        commitLogOffset: phy,
-        realTopic: topic,
-      });
-      return undefined;
-    }
-    for (const name of DROPPED_ON_DELIVERY) delete props[name];
-    return rePut(record, ext, { topic, queueId, properties: props, reconsumeTimes: ext.reconsumeTimes });
+    return messageTimeUp(this.o.store, phy, DROPPED_ON_DELIVERY, 'delayed', this.o.logger);
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readPersisted, writePersistedAsync } from '../config/persisted-file';
+import { readPersisted, SnapshotFile, type PersistOptions } from '../config/persisted-file';
 
 /** Content of config/timerWheel.json. */
 interface TimerWheelFile {
@@ -22,11 +22,11 @@ export class TimerCursorTable {
   /** undefined until loaded from a file or set: the service then starts a full ring back. */
   wheelPos: number | undefined;
   private readonly cursors = new Map<number, number>();
-  private dirty = false;
-  private writing: Promise<void> | undefined;
+  private readonly file: SnapshotFile;
 
   constructor(storeRootDir: string) {
     this.path = join(storeRootDir, 'config', 'timerWheel.json');
+    this.file = new SnapshotFile(this.path);
   }
 
   load(): void {
@@ -44,13 +44,13 @@ export class TimerCursorTable {
   set(slot: number, offset: number): void {
     if (this.cursors.get(slot) === offset) return;
     this.cursors.set(slot, offset);
-    this.dirty = true;
+    this.file.dirty = true;
   }
 
   setWheelPos(bucket: number): void {
     if (this.wheelPos === bucket) return;
     this.wheelPos = bucket;
-    this.dirty = true;
+    this.file.dirty = true;
   }
 
   encode(): string {
@@ -62,27 +62,7 @@ export class TimerCursorTable {
   }
 
   /** Write if changed (or `force`), one write at a time; `beforeWrite` runs between snapshot and write. */
-  async persist(options: { force?: boolean; beforeWrite?: () => Promise<unknown> } = {}): Promise<void> {
-    while (this.writing) await this.writing;
-    if (!this.dirty && !options.force) return;
-    if (this.wheelPos === undefined) return;
-    this.dirty = false;
-    const snapshot = this.encode();
-    const write = (async () => {
-      await options.beforeWrite?.();
-      await writePersistedAsync(this.path, snapshot);
-    })();
-    this.writing = write.then(
-      () => undefined,
-      () => undefined,
-    );
-    try {
-      await write;
-    } catch (err) {
-      this.dirty = true;
-      throw err;
-    } finally {
-      this.writing = undefined;
-    }
+  persist(options: PersistOptions = {}): Promise<void> {
+    return this.file.persist(() => (this.wheelPos === undefined ? undefined : this.encode()), options);
   }
 }

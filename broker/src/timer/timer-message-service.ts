@@ -1,16 +1,10 @@
 import type { Logger } from '@rocketts/client';
-import {
-  decodeMessageRecord,
-  MessageProperty,
-  readLong,
-  SystemTopic,
-  type Properties,
-} from '@rocketts/protocol';
+import { readLong, SystemTopic } from '@rocketts/protocol';
 import type { MessageInner } from '../store/commit-log/commit-log';
 import { CQ_UNIT_SIZE, isValidUnit } from '../store/consume-queue/cq-unit';
 import type { MessageStore } from '../store/message-store';
 import { PutMessageStatus } from '../store/statuses';
-import { rePut } from '../store/stored-message';
+import { messageTimeUp } from '../schedule/message-time-up';
 import { DueHeap, type DueEntry } from './due-heap';
 import type { TimerCursorTable } from './timer-cursor-table';
 import { TIMER_PROPERTIES } from './timer-properties';
@@ -293,29 +287,8 @@ export class TimerMessageService {
     }
   }
 
-  /**
-   * The copy to deliver (as ScheduleMessageService.messageTimeUp): REAL_TOPIC / REAL_QID, properties
-   * minus the timer ones, UNIQ_KEY kept. undefined when the record is gone or has no real address;
-   * the entry is then skipped.
-   */
+  /** The copy to deliver for the record at `phy`, or undefined to skip the entry. */
   private timeUp(phy: number): MessageInner | undefined {
-    const record = this.o.store.lookMessageByOffset(phy);
-    if (!record) {
-      this.o.logger.warn('timer message no longer stored, skipped', { commitLogOffset: phy });
-      return undefined;
-    }
-    const ext = decodeMessageRecord(record);
-    const props: Properties = { ...ext.properties };
-    const topic = props[MessageProperty.REAL_TOPIC];
-    const queueId = Number(props[MessageProperty.REAL_QID]);
-    if (!topic || !Number.isInteger(queueId) || queueId < 0 || topic === SystemTopic.TRANS_HALF) {
-      this.o.logger.error('timer message has no deliverable REAL_TOPIC/REAL_QID, skipped', {
-        commitLogOffset: phy,
-        realTopic: topic,
-      });
-      return undefined;
-    }
-    for (const name of TIMER_PROPERTIES) delete props[name];
-    return rePut(record, ext, { topic, queueId, properties: props, reconsumeTimes: ext.reconsumeTimes });
+    return messageTimeUp(this.o.store, phy, TIMER_PROPERTIES, 'timer', this.o.logger);
   }
 }
