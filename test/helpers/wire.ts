@@ -5,7 +5,7 @@
  * CHECK_TRANSACTION_STATE requests.
  */
 import { expect } from 'vitest';
-import { RemotingClient, silentLogger } from '@rocketts/client';
+import { buildSubscriptionData, RemotingClient, silentLogger } from '@rocketts/client';
 import {
   CheckTransactionStateRequestHeader,
   ConsumerSendMsgBackRequestHeader,
@@ -204,3 +204,48 @@ export function ok(r: RemotingCommand): RemotingCommand {
 /** Commit-log offset of a stored send, from the offset message id of its response. */
 export const commitLogOffsetOf = (r: RemotingCommand): number =>
   decodeOffsetMsgId(r.extFields?.msgId as string).offset;
+
+/** HEART_BEAT of one push-style (CONSUME_PASSIVELY, CLUSTERING) member of `group` subscribing `topic`. */
+export function consumerHeartbeat(
+  clientID: string,
+  group: string,
+  topic: string,
+  expression = '*',
+  consumeFromWhere = 'CONSUME_FROM_LAST_OFFSET',
+): RemotingCommand {
+  return createRequest(
+    RequestCode.HEART_BEAT,
+    undefined,
+    encodeHeartbeatData({
+      clientID,
+      producerDataSet: [],
+      consumerDataSet: [
+        {
+          groupName: group,
+          consumeType: 'CONSUME_PASSIVELY',
+          messageModel: 'CLUSTERING',
+          consumeFromWhere,
+          unitMode: false,
+          subscriptionDataSet: [buildSubscriptionData(topic, expression, 1)],
+        },
+      ],
+    }),
+  );
+}
+
+export type ServerRequestHandlers = Record<number, (cmd: RemotingCommand) => RemotingCommand | undefined>;
+
+/**
+ * A raw connection registered as `clientId` of `group` by one HEART_BEAT (a stand-in group member), that
+ * answers broker → client requests with `handlers`. The caller shuts the returned client down.
+ */
+export async function rawGroupMember(
+  brokerAddr: string,
+  heartbeat: RemotingCommand,
+  handlers: ServerRequestHandlers = {},
+): Promise<RemotingClient> {
+  const raw = new RemotingClient({ logger: silentLogger });
+  for (const [code, fn] of Object.entries(handlers)) raw.registerProcessor(Number(code), fn);
+  expect((await raw.invoke(brokerAddr, heartbeat, 5000)).code).toBe(ResponseCode.SUCCESS);
+  return raw;
+}

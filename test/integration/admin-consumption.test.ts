@@ -1,12 +1,10 @@
 import { Producer, PullConsumer, RemotingClient, silentLogger, type Admin } from '@rocketts/client';
 import {
-  createRequest,
   createResponse,
   decodeMessageRecords,
   decodeResetOffsetBody,
   encodeConsumeMessageDirectlyResult,
   encodeConsumerRunningInfo,
-  encodeHeartbeatData,
   RequestCode,
   ResetOffsetRequestHeader,
   ResponseCode,
@@ -22,8 +20,7 @@ import {
   type EmbeddedCluster,
 } from '../helpers/embedded-cluster';
 import { randomGroup, randomTopic } from '../helpers/tmp';
-
-const TIMEOUT_MS = 3000;
+import { consumerHeartbeat, rawGroupMember, type ServerRequestHandlers } from '../helpers/wire';
 
 async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -38,38 +35,6 @@ async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promi
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** HEART_BEAT body of one push-style member of `group` subscribing `topic` with "*". */
-function heartbeat(clientID: string, group: string, topic: string): RemotingCommand {
-  return createRequest(
-    RequestCode.HEART_BEAT,
-    undefined,
-    encodeHeartbeatData({
-      clientID,
-      producerDataSet: [],
-      consumerDataSet: [
-        {
-          groupName: group,
-          consumeType: 'CONSUME_PASSIVELY',
-          messageModel: 'CLUSTERING',
-          consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
-          unitMode: false,
-          subscriptionDataSet: [
-            {
-              topic,
-              subString: '*',
-              tagsSet: [],
-              codeSet: [],
-              subVersion: 1,
-              expressionType: 'TAG',
-              classFilterMode: false,
-            },
-          ],
-        },
-      ],
-    }),
-  );
-}
 
 /** A name server and a broker in this process; our Admin, producer and pull consumer; raw clients as group members. */
 describe('consumption administration against a real broker', () => {
@@ -92,13 +57,10 @@ describe('consumption administration against a real broker', () => {
     clientId: string,
     group: string,
     topic: string,
-    processors: Record<number, (cmd: RemotingCommand) => RemotingCommand | undefined> = {},
+    handlers: ServerRequestHandlers = {},
   ): Promise<RemotingClient> => {
-    const raw = new RemotingClient({ logger: silentLogger });
+    const raw = await rawGroupMember(brokerAddr, consumerHeartbeat(clientId, group, topic), handlers);
     closers.push(() => raw.shutdown());
-    for (const [code, fn] of Object.entries(processors)) raw.registerProcessor(Number(code), fn);
-    const resp = await raw.invoke(brokerAddr, heartbeat(clientId, group, topic), TIMEOUT_MS);
-    expect(resp.code).toBe(ResponseCode.SUCCESS);
     return raw;
   };
   const createTopic = async (topic: string, queues: number): Promise<void> => {

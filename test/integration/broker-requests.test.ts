@@ -5,7 +5,6 @@ import {
   createRequest,
   decodeConsumerIdList,
   decodeMessageRecords,
-  encodeHeartbeatData,
   PullMessageRequestHeader,
   QueryConsumerOffsetRequestHeader,
   RequestCode,
@@ -16,6 +15,7 @@ import {
 } from '@rocketts/protocol';
 import { BrokerController, resolveBrokerConfig } from '../../broker/src';
 import { randomGroup, randomTopic, tmpStoreDir } from '../helpers/tmp';
+import { consumerHeartbeat } from '../helpers/wire';
 
 /** Broker request families driven over loopback by raw remoting clients (one connection each). */
 describe('broker requests', () => {
@@ -29,35 +29,6 @@ describe('broker requests', () => {
     clients.push(c);
     return c;
   };
-  const heartbeat = (clientID: string, group: string, topic: string): RemotingCommand =>
-    createRequest(
-      RequestCode.HEART_BEAT,
-      undefined,
-      encodeHeartbeatData({
-        clientID,
-        producerDataSet: [],
-        consumerDataSet: [
-          {
-            groupName: group,
-            consumeType: 'CONSUME_PASSIVELY',
-            messageModel: 'CLUSTERING',
-            consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
-            unitMode: false,
-            subscriptionDataSet: [
-              {
-                topic,
-                subString: '*',
-                tagsSet: [],
-                codeSet: [],
-                subVersion: 1,
-                expressionType: 'TAG',
-                classFilterMode: false,
-              },
-            ],
-          },
-        ],
-      }),
-    );
   const send = (c: RemotingClient, topic: string, body = 'x'): Promise<RemotingCommand> =>
     c.invoke(
       addr,
@@ -107,11 +78,11 @@ describe('broker requests', () => {
       notified.push(ConsumerGroupRequestHeader.decode(cmd.extFields).consumerGroup);
       return undefined;
     });
-    expect((await a.invoke(addr, heartbeat('10.0.0.1@a', group, topic), 3000)).code).toBe(
+    expect((await a.invoke(addr, consumerHeartbeat('10.0.0.1@a', group, topic), 3000)).code).toBe(
       ResponseCode.SUCCESS,
     );
     const b = client();
-    await b.invoke(addr, heartbeat('10.0.0.2@b', group, topic), 3000);
+    await b.invoke(addr, consumerHeartbeat('10.0.0.2@b', group, topic), 3000);
     const list = await a.invoke(
       addr,
       createRequest(

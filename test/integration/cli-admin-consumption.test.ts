@@ -1,54 +1,21 @@
-import { Producer, PullConsumer, RemotingClient, silentLogger } from '@rocketts/client';
+import { Producer, PullConsumer, silentLogger } from '@rocketts/client';
 import {
-  createRequest,
   createResponse,
   encodeConsumerRunningInfo,
-  encodeHeartbeatData,
   RequestCode,
   ResponseCode,
   type MessageQueue,
-  type RemotingCommand,
 } from '@rocketts/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminCli, eventually, tableRows } from '../helpers/admin-cli';
 import { startBroker, startNamesrv, type ProcHandle } from '../helpers/cluster';
 import { drainQueue, drainTopic } from '../helpers/drain';
 import { randomGroup, randomTopic, tmpStoreDir } from '../helpers/tmp';
+import { consumerHeartbeat, rawGroupMember, type ServerRequestHandlers } from '../helpers/wire';
 
 const CLUSTER = 'TestCluster';
 const BROKER_NAME = 'broker-a';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** HEART_BEAT of one push-style member of `group` subscribing `topic`. */
-const heartbeat = (clientID: string, group: string, topic: string): RemotingCommand =>
-  createRequest(
-    RequestCode.HEART_BEAT,
-    undefined,
-    encodeHeartbeatData({
-      clientID,
-      producerDataSet: [],
-      consumerDataSet: [
-        {
-          groupName: group,
-          consumeType: 'CONSUME_PASSIVELY',
-          messageModel: 'CLUSTERING',
-          consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-          unitMode: false,
-          subscriptionDataSet: [
-            {
-              topic,
-              subString: 'TagA || TagB',
-              tagsSet: ['TagA', 'TagB'],
-              codeSet: [2598919, 2598920],
-              subVersion: 1,
-              expressionType: 'TAG',
-              classFilterMode: false,
-            },
-          ],
-        },
-      ],
-    }),
-  );
 
 /** The consumption verbs of `rocketts admin` against a name server and broker started as processes. */
 describe('rocketts admin consumption verbs', () => {
@@ -69,14 +36,11 @@ describe('rocketts admin consumption verbs', () => {
     clientId: string,
     group: string,
     topic: string,
-    processors: Record<number, (cmd: RemotingCommand) => RemotingCommand | undefined> = {},
+    handlers: ServerRequestHandlers = {},
   ): Promise<void> => {
-    const raw = new RemotingClient({ logger: silentLogger });
+    const hb = consumerHeartbeat(clientId, group, topic, 'TagA || TagB', 'CONSUME_FROM_FIRST_OFFSET');
+    const raw = await rawGroupMember(broker.addr, hb, handlers);
     closers.push(() => raw.shutdown());
-    for (const [code, fn] of Object.entries(processors)) raw.registerProcessor(Number(code), fn);
-    expect((await raw.invoke(broker.addr, heartbeat(clientId, group, topic), 5000)).code).toBe(
-      ResponseCode.SUCCESS,
-    );
   };
   const createTopic = async (topic: string, queues: number): Promise<void> => {
     const q = String(queues);
