@@ -1,4 +1,5 @@
-import { Producer, PullConsumer, RemotingClient, silentLogger, type Admin } from '@rocketts/client';
+import type { RemotingClient } from '@rocketts/client';
+import { Producer, PullConsumer, silentLogger, type Admin } from '@rocketts/client';
 import {
   createResponse,
   decodeMessageRecords,
