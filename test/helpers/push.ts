@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { expect } from 'vitest';
 import { messageQueueKey, type MessageQueue } from '@rocketts/protocol';
-import type { PushConsumer } from '@rocketts/client';
+import { PushConsumer, silentLogger, type MessageListener, type PushConsumerOptions } from '@rocketts/client';
 
 /** Poll `check` until it returns true; throws naming `what` after `timeoutMs`. */
 export async function eventually(
@@ -146,4 +146,39 @@ c.start().then(() => {
   };
   child.ready.catch(() => undefined);
   return child;
+}
+
+export interface StartPushConsumer {
+  namesrvAddr: string;
+  group: string;
+  topic: string;
+  listener: MessageListener;
+  /** Options over the test defaults (from the first offset, offsets persisted every 200 ms). */
+  extra?: Partial<PushConsumerOptions>;
+  /** Where the consumer's shutdown is registered. */
+  stops: (() => Promise<unknown>)[];
+  /** Topics whose queues must be held before this resolves (default: `topic`). */
+  heldTopics?: string[];
+}
+
+/** A started clustering push consumer subscribing `topic` with "*", holding its queues. */
+export async function startPushConsumer(o: StartPushConsumer): Promise<PushConsumer> {
+  const c = new PushConsumer({
+    namesrvAddr: o.namesrvAddr,
+    consumerGroup: o.group,
+    consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+    persistConsumerOffsetInterval: 200,
+    logger: silentLogger,
+    ...o.extra,
+  });
+  c.subscribe(o.topic, '*');
+  c.registerMessageListener(o.listener);
+  await c.start();
+  o.stops.push(() => c.shutdown());
+  const held = o.heldTopics ?? [o.topic];
+  await eventually(
+    () => held.every((t) => c.assignment().some((q) => q.topic === t)),
+    `queues of ${held.join(', ')} assigned`,
+  );
+  return c;
 }

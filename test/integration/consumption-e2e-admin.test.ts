@@ -5,11 +5,11 @@
  * commits — and a PushConsumer answering request-reply. One in-process name server and broker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushConsumer } from '@rocketts/client';
 import {
   createLogger,
   createReply,
   Producer,
-  PushConsumer,
   retryTopicOf,
   silentLogger,
   type MessageListener,
@@ -18,7 +18,7 @@ import {
 } from '@rocketts/client';
 import { compareMessageQueue, replyTopicOf, type MessageExt } from '@rocketts/protocol';
 import { EMBEDDED_CLUSTER, startEmbeddedCluster, type EmbeddedCluster } from '../helpers/embedded-cluster';
-import { eventually } from '../helpers/push';
+import { eventually, startPushConsumer } from '../helpers/push';
 import { randomGroup } from '../helpers/tmp';
 
 /** Long enough for a wrong extra delivery to show up (a pull round trip is a few ms here). */
@@ -59,27 +59,13 @@ describe('consumption end to end: admin calls against a running push consumer', 
     await cluster?.stop();
   });
 
-  async function pushConsumer(
+  const pushConsumer = (
     group: string,
     topic: string,
     listener: MessageListener,
     extra: Partial<PushConsumerOptions> = {},
-  ): Promise<PushConsumer> {
-    const c = new PushConsumer({
-      namesrvAddr: cluster.namesrvAddr,
-      consumerGroup: group,
-      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      persistConsumerOffsetInterval: 200,
-      logger: silentLogger,
-      ...extra,
-    });
-    c.subscribe(topic, '*');
-    c.registerMessageListener(listener);
-    await c.start();
-    stops.push(() => c.shutdown());
-    await eventually(() => c.assignment().some((q) => q.topic === topic), `queues of ${topic} assigned`);
-    return c;
-  }
+  ): Promise<PushConsumer> =>
+    startPushConsumer({ namesrvAddr: cluster.namesrvAddr, group, topic, listener, extra, stops });
 
   /** Wait until the group's committed offsets on `topic` reach the end of every queue. */
   const drained = (group: string, topic: string): Promise<void> =>

@@ -5,12 +5,12 @@
  * the DLQ. One in-process name server and broker whose delay levels are seconds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushConsumer } from '@rocketts/client';
 import {
   createLogger,
   dlqTopicOf,
   Producer,
   PullConsumer,
-  PushConsumer,
   retryTopicOf,
   silentLogger,
   type Logger,
@@ -20,7 +20,7 @@ import {
 import { isResponseCode, ResponseCode, type MessageExt } from '@rocketts/protocol';
 import { drainAll } from '../helpers/drain';
 import { startEmbeddedCluster, type EmbeddedCluster } from '../helpers/embedded-cluster';
-import { eventually } from '../helpers/push';
+import { eventually, startPushConsumer } from '../helpers/push';
 import { randomGroup } from '../helpers/tmp';
 
 /**
@@ -92,33 +92,22 @@ describe.concurrent('consumption end to end: retries, DLQ and replay', () => {
     await cluster?.stop();
   });
 
-  async function pushConsumer(
+  /** Holds both the topic's queue(s) and %RETRY%<group> before anything is sent. */
+  const pushConsumer = (
     group: string,
     topic: string,
     listener: MessageListener,
     extra: Partial<PushConsumerOptions> = {},
-  ): Promise<PushConsumer> {
-    const c = new PushConsumer({
+  ): Promise<PushConsumer> =>
+    startPushConsumer({
       namesrvAddr: cluster.namesrvAddr,
-      consumerGroup: group,
-      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-      persistConsumerOffsetInterval: 200,
-      logger: silentLogger,
-      ...extra,
+      group,
+      topic,
+      listener,
+      extra,
+      stops,
+      heldTopics: [topic, retryTopicOf(group)],
     });
-    c.subscribe(topic, '*');
-    c.registerMessageListener(listener);
-    await c.start();
-    stops.push(() => c.shutdown());
-    // Both the topic's queue(s) and %RETRY%<group> are held before anything is sent.
-    await eventually(
-      () =>
-        c.assignment().some((q) => q.topic === topic) &&
-        c.assignment().some((q) => q.topic === retryTopicOf(group)),
-      'queues of the topic and of the retry topic assigned',
-    );
-    return c;
-  }
 
   /** Every message stored in `topic` (all queues), or none when the topic does not exist. */
   const stored = async (topic: string): Promise<MessageExt[]> =>
