@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
-  Admin,
   ConsumeFromWhere,
   Producer,
   PushConsumer,
@@ -10,7 +6,7 @@ import {
   type Message,
   type MessageListener,
 } from '@rocketts/client';
-import { startBroker, startNamesrv, type ProcHandle } from '@rocketts/broker';
+import { withBenchCluster } from './bench-cluster';
 import {
   latencyPercentiles,
   MESSAGE_SIZE,
@@ -38,36 +34,16 @@ const LATENCY_WARMUP_MS = 1000; // 1 s of each latency run is not measured
  * then end-to-end latency under open-loop load. Broker as a CLI process with ASYNC_FLUSH, as users run it.
  */
 export async function pushScenarios(o: PushOptions): Promise<ScenarioResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'rocketts-bench-push-'));
-  let ns: ProcHandle | undefined;
-  let broker: ProcHandle | undefined;
   const out: ScenarioResult[] = [];
-  try {
-    ns = await startNamesrv(dir);
-    broker = await startBroker({
-      namesrv: ns.addr,
-      storeDir: join(dir, 'broker'),
-      conf: { mappedFileSizeCommitLog: 1024 * 1024 * 1024 },
-    });
-    const namesrvAddr = ns.addr;
-    const topics = {
-      concurrent: `BenchPush_${process.pid}`,
-      orderly: `BenchOrderly_${process.pid}`,
-      // One topic per rate: a new group on a queue whose first message is still in memory starts at 0,
-      // even with CONSUME_FROM_LAST_OFFSET (§4.6), and would re-read the previous run.
-      ...Object.fromEntries(o.rates.map((rate) => [`latency${rate}`, `BenchLatency${rate}_${process.pid}`])),
-    } as Record<string, string>;
-    const admin = new Admin({ namesrvAddr, logger: silentLogger });
-    await admin.start();
-    for (const topic of Object.values(topics)) {
-      await admin.createTopic({
-        topic,
-        clusterName: 'TestCluster',
-        readQueueNums: o.queues,
-        writeQueueNums: o.queues,
-      });
-    }
-    await admin.shutdown();
+  const topics = {
+    concurrent: `BenchPush_${process.pid}`,
+    orderly: `BenchOrderly_${process.pid}`,
+    // One topic per rate: a new group on a queue whose first message is still in memory starts at 0,
+    // even with CONSUME_FROM_LAST_OFFSET (§4.6), and would re-read the previous run.
+    ...Object.fromEntries(o.rates.map((rate) => [`latency${rate}`, `BenchLatency${rate}_${process.pid}`])),
+  } as Record<string, string>;
+  const cluster = { name: 'push', topics: Object.values(topics), queues: o.queues };
+  return withBenchCluster(cluster, async ({ namesrvAddr }) => {
     const producer = new Producer({
       namesrvAddr,
       producerGroup: `bench_push_p_${process.pid}`,
@@ -86,11 +62,7 @@ export async function pushScenarios(o: PushOptions): Promise<ScenarioResult[]> {
       await producer.shutdown();
     }
     return out;
-  } finally {
-    await broker?.stop();
-    await ns?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function fillBacklog(producer: Producer, topic: string, messages: number): Promise<void> {

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Admin, Producer, PullConsumer, silentLogger, type Message } from '@rocketts/client';
-import { startBroker, startNamesrv, type ProcHandle } from '@rocketts/broker';
+import { Producer, PullConsumer, silentLogger, type Message } from '@rocketts/client';
+import { withBenchCluster } from './bench-cluster';
 import type { MessageQueue } from '@rocketts/protocol';
 import { IN_FLIGHT, MESSAGE_SIZE, progress, result, windowed, type ScenarioResult } from './measure';
 
@@ -18,35 +15,19 @@ export interface RocketOptions {
  * process: produce single messages, produce batches, then drain the backlog with pull consumers.
  */
 export async function rocketScenarios(o: RocketOptions): Promise<ScenarioResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'rocketts-bench-'));
-  let ns: ProcHandle | undefined;
-  let broker: ProcHandle | undefined;
   const out: ScenarioResult[] = [];
   const flush = o.flushDiskType === 'SYNC_FLUSH' ? 'SYNC_FLUSH' : 'ASYNC_FLUSH';
-  try {
-    ns = await startNamesrv(dir);
-    broker = await startBroker({
-      namesrv: ns.addr,
-      storeDir: join(dir, 'broker'),
-      flushDiskType: o.flushDiskType,
-      conf: { mappedFileSizeCommitLog: 1024 * 1024 * 1024 },
-    });
-    const admin = new Admin({ namesrvAddr: ns.addr, logger: silentLogger });
-    await admin.start();
-    const single = `BenchSingle_${process.pid}`;
-    const batched = `BenchBatch_${process.pid}`;
-    for (const topic of [single, batched]) {
-      await admin.createTopic({
-        topic,
-        clusterName: 'TestCluster',
-        readQueueNums: o.queues,
-        writeQueueNums: o.queues,
-      });
-    }
-    await admin.shutdown();
-
+  const single = `BenchSingle_${process.pid}`;
+  const batched = `BenchBatch_${process.pid}`;
+  const cluster = {
+    name: 'produce',
+    flushDiskType: o.flushDiskType,
+    topics: [single, batched],
+    queues: o.queues,
+  };
+  return withBenchCluster(cluster, async ({ namesrvAddr }) => {
     const producer = new Producer({
-      namesrvAddr: ns.addr,
+      namesrvAddr,
       producerGroup: `bench_${process.pid}`,
       logger: silentLogger,
     });
@@ -86,13 +67,9 @@ export async function rocketScenarios(o: RocketOptions): Promise<ScenarioResult[
     );
     await producer.shutdown();
 
-    out.push(await drain(ns.addr, single, o.messages + 1, flush));
+    out.push(await drain(namesrvAddr, single, o.messages + 1, flush));
     return out;
-  } finally {
-    await broker?.stop();
-    await ns?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Pull every queue of `topic` from offset 0 to its end, one pull in flight per queue. */

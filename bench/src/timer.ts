@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Admin, Producer, PullConsumer, silentLogger } from '@rocketts/client';
-import { startBroker, startNamesrv, type ProcHandle } from '@rocketts/broker';
+import { Producer, PullConsumer, silentLogger } from '@rocketts/client';
+import { withBenchCluster } from './bench-cluster';
 import type { MessageQueue } from '@rocketts/protocol';
 import { IN_FLIGHT, MESSAGE_SIZE, progress, result, windowed, type ScenarioResult } from './measure';
 
@@ -30,33 +27,14 @@ const DUE_PROPERTY = 'BENCH_DUE';
  * `duePerSecond`, and single-send throughput without and with `pending` held timer messages.
  */
 export async function timerScenarios(o: TimerOptions): Promise<ScenarioResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'rocketts-bench-timer-'));
-  let ns: ProcHandle | undefined;
-  let broker: ProcHandle | undefined;
   const out: ScenarioResult[] = [];
-  try {
-    ns = await startNamesrv(dir);
-    broker = await startBroker({
-      namesrv: ns.addr,
-      storeDir: join(dir, 'broker'),
-      conf: { mappedFileSizeCommitLog: 1024 * 1024 * 1024 },
-    });
-    const admin = new Admin({ namesrvAddr: ns.addr, logger: silentLogger });
-    await admin.start();
-    const topics = ['BenchTimerDue', 'BenchTimerPlainA', 'BenchTimerPlainB', 'BenchTimerHeld'].map(
-      (t) => `${t}_${process.pid}`,
-    );
-    for (const topic of topics)
-      await admin.createTopic({
-        topic,
-        clusterName: 'TestCluster',
-        readQueueNums: QUEUES,
-        writeQueueNums: QUEUES,
-      });
-    await admin.shutdown();
+  const topics = ['BenchTimerDue', 'BenchTimerPlainA', 'BenchTimerPlainB', 'BenchTimerHeld'].map(
+    (t) => `${t}_${process.pid}`,
+  );
+  return withBenchCluster({ name: 'timer', topics, queues: QUEUES }, async ({ namesrvAddr }) => {
     const [dueTopic, plainA, plainB, held] = topics as [string, string, string, string];
     const producer = new Producer({
-      namesrvAddr: ns.addr,
+      namesrvAddr,
       producerGroup: `bench_t_${process.pid}`,
       logger: silentLogger,
     });
@@ -82,7 +60,7 @@ export async function timerScenarios(o: TimerOptions): Promise<ScenarioResult[]>
     const sentBy = Date.now() - base;
     if (sentBy > 0) process.stderr.write(`  warning: sends finished ${sentBy} ms after the first due time\n`);
     await new Promise((r) => setTimeout(r, Math.max(0, dueOf(total - 1) - Date.now()) + 2_000));
-    const lateness = await latenessOf(ns.addr, dueTopic);
+    const lateness = await latenessOf(namesrvAddr, dueTopic);
     const sorted = lateness.sort((a, b) => a - b);
     const pct = (p: number): number =>
       sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -123,11 +101,7 @@ export async function timerScenarios(o: TimerOptions): Promise<ScenarioResult[]>
     out.push(await plain(plainB, `produce, ${o.pending.toLocaleString('en-US')} timer messages held`));
     await producer.shutdown();
     return out;
-  } finally {
-    await broker?.stop();
-    await ns?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Lateness (store time of the delivered copy − due time in the body) of every delivered message. */

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Admin, LocalTransactionState, silentLogger, TransactionProducer } from '@rocketts/client';
-import { startBroker, startNamesrv, type ProcHandle } from '@rocketts/broker';
+import { LocalTransactionState, silentLogger, TransactionProducer } from '@rocketts/client';
+import { withBenchCluster } from './bench-cluster';
 import { IN_FLIGHT, MESSAGE_SIZE, progress, result, windowed, type ScenarioResult } from './measure';
 
 /**
@@ -13,22 +10,10 @@ import { IN_FLIGHT, MESSAGE_SIZE, progress, result, windowed, type ScenarioResul
  * work is inside the measured time.
  */
 export async function transactionScenarios(messages: number): Promise<ScenarioResult[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'rocketts-bench-tx-'));
-  let ns: ProcHandle | undefined;
-  let broker: ProcHandle | undefined;
-  try {
-    ns = await startNamesrv(dir);
-    broker = await startBroker({
-      namesrv: ns.addr,
-      storeDir: join(dir, 'broker'),
-      conf: { mappedFileSizeCommitLog: 1024 * 1024 * 1024 },
-    });
-    const topic = `BenchTx_${process.pid}`;
-    const admin = new Admin({ namesrvAddr: ns.addr, logger: silentLogger });
-    await admin.start();
-    await admin.createTopic({ topic, clusterName: 'TestCluster', readQueueNums: 8, writeQueueNums: 8 });
+  const topic = `BenchTx_${process.pid}`;
+  return withBenchCluster({ name: 'tx', topics: [topic], queues: 8 }, async ({ namesrvAddr, admin }) => {
     const producer = new TransactionProducer({
-      namesrvAddr: ns.addr,
+      namesrvAddr,
       producerGroup: `bench_tx_${process.pid}`,
       logger: silentLogger,
       defaultCheckListener: () => LocalTransactionState.COMMIT,
@@ -56,11 +41,6 @@ export async function transactionScenarios(messages: number): Promise<ScenarioRe
       `${IN_FLIGHT} in flight`,
     );
     await producer.shutdown();
-    await admin.shutdown();
     return [r];
-  } finally {
-    await broker?.stop();
-    await ns?.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

@@ -1,0 +1,59 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Admin, silentLogger } from '@rocketts/client';
+import { startBroker, startNamesrv, type ProcHandle } from '@rocketts/broker';
+
+export interface BenchCluster {
+  namesrvAddr: string;
+  /** Started; shut down when the run ends. */
+  admin: Admin;
+}
+
+export interface BenchClusterOptions {
+  /** Names the temporary store directory. */
+  name: string;
+  flushDiskType?: 'ASYNC_FLUSH' | 'SYNC_FLUSH';
+  /** Created before `run`, each with `queues` read and write queues. */
+  topics: string[];
+  queues: number;
+}
+
+/**
+ * A name server and one broker started through the CLI, as users run them (temporary store, 1 GiB
+ * segments), with the scenario's topics created; everything is stopped and deleted after `run`.
+ */
+export async function withBenchCluster<T>(
+  o: BenchClusterOptions,
+  run: (c: BenchCluster) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), `rocketts-bench-${o.name}-`));
+  let ns: ProcHandle | undefined;
+  let broker: ProcHandle | undefined;
+  let admin: Admin | undefined;
+  try {
+    ns = await startNamesrv(dir);
+    broker = await startBroker({
+      namesrv: ns.addr,
+      storeDir: join(dir, 'broker'),
+      flushDiskType: o.flushDiskType ?? 'ASYNC_FLUSH',
+      conf: { mappedFileSizeCommitLog: 1024 * 1024 * 1024 },
+    });
+    admin = new Admin({ namesrvAddr: ns.addr, logger: silentLogger });
+    await admin.start();
+    for (const topic of o.topics) {
+      await admin.createTopic({
+        topic,
+        clusterName: 'TestCluster',
+        readQueueNums: o.queues,
+        writeQueueNums: o.queues,
+      });
+    }
+    return await run({ namesrvAddr: ns.addr, admin });
+  } finally {
+    await admin?.shutdown();
+    await broker?.stop();
+    await ns?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
