@@ -26,8 +26,6 @@ export interface RecordLayout {
 export class MessageExt {
   private topicText: string | undefined;
   private props: Properties | undefined;
-  /** Properties set before `properties` was first read: applied on decode, so setting one costs no parse. */
-  private pendingProps: Properties | undefined;
   /** CONSUME_START_TIME as a number until the properties are read (stamped on every consumed message). */
   private consumeStart = 0;
   private offsetId: string | undefined;
@@ -97,8 +95,6 @@ export class MessageExt {
       const { propsPos, propsLen } = this.layout;
       this.props =
         propsLen > 0 ? decodeProperties(this.buf.toString('utf8', propsPos, propsPos + propsLen)) : {};
-      if (this.pendingProps) Object.assign(this.props, this.pendingProps);
-      this.pendingProps = undefined;
       if (this.consumeStart > 0) this.props[MessageProperty.CONSUME_START_TIME] = String(this.consumeStart);
     }
     return this.props;
@@ -108,12 +104,6 @@ export class MessageExt {
   setConsumeStartTimestamp(ms: number): void {
     if (this.props) this.props[MessageProperty.CONSUME_START_TIME] = String(ms);
     else this.consumeStart = ms;
-  }
-
-  /** Set one property (MessageAccessor.putProperty) without decoding the others until someone reads them. */
-  putProperty(name: string, value: string): void {
-    if (this.props) this.props[name] = value;
-    else (this.pendingProps ??= {})[name] = value;
   }
 
   /**

@@ -142,14 +142,14 @@ describe('stored message record — encode/decode', () => {
     expect(m.storeSize).toBe(rec.length);
   });
 
-  it('putProperty before the first read is applied on decode; after it, in place', () => {
+  it('CONSUME_START_TIME stamped before the first read shows on decode; after it, in place', () => {
     const early = decodeMessageRecord(encodeMessageRecord(baseInput()), 0);
-    early.putProperty('CONSUME_START_TIME', '42');
+    early.setConsumeStartTimestamp(42);
     expect(early.properties.CONSUME_START_TIME).toBe('42');
     expect(early.keys).toEqual(['k1', 'k2']);
     const late = decodeMessageRecord(encodeMessageRecord(baseInput()), 0);
     expect(late.properties.CONSUME_START_TIME).toBeUndefined();
-    late.putProperty('CONSUME_START_TIME', '43');
+    late.setConsumeStartTimestamp(43);
     expect(late.properties.CONSUME_START_TIME).toBe('43');
   });
 
