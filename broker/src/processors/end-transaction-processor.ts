@@ -11,6 +11,7 @@ import type { BrokerContext } from '../broker-context';
 import type { RequestProcessor } from '../remoting/request-processor';
 import { parseDelayLevel } from '../schedule/delay-levels';
 import { scheduleIfDelayed } from '../schedule/delay-put-hook';
+import { TIMER_REQUEST_PROPERTIES } from '../timer/timer-properties';
 import { holdIfTimer } from '../timer/timer-put-hook';
 import type { MessageInner } from '../store/commit-log/commit-log';
 import { checkEndRequest } from '../transaction/end-transaction-check';
@@ -69,9 +70,11 @@ export class EndTransactionProcessor implements RequestProcessor {
       const delayed = level !== undefined && scheduleIfDelayed(real, level, this.ctx.schedule.levels);
       // A timer property applies to the committed copy, as DELAY does; one the wheel refuses (the half
       // was accepted before it was checked) is delivered now rather than lost.
-      const refused = delayed
-        ? undefined
-        : holdIfTimer(real, this.ctx.scheduleConfig, this.ctx.timer.wheel, Date.now());
+      // Only a half that carries a timer property pays for the wheel's property parse.
+      const timed = !delayed && TIMER_REQUEST_PROPERTIES.some((n) => half.ext.properties[n] !== undefined);
+      const refused = timed
+        ? holdIfTimer(real, this.ctx.scheduleConfig, this.ctx.timer.wheel, Date.now())
+        : undefined;
       if (refused) {
         this.ctx.logger.warn('committed transaction message has an invalid timer, delivered now', {
           remark: refused.remark,
