@@ -115,6 +115,8 @@ export class PullMessageProcessor implements RequestProcessor {
       h.maxMsgBytes,
     );
     const code = pullResponseCode(result.status, h.queueOffset);
+    // Only a SUCCESS answer keeps the records: the cache blocks they point into stay pinned until it is written.
+    if (code !== ResponseCode.SUCCESS) result.release();
     const suspend = (h.sysFlag & PullSysFlag.SUSPEND) !== 0;
     if (code === ResponseCode.PULL_NOT_FOUND && firstTime && suspend && this.holder) {
       const holdMs = ctx.settings.longPollingEnable
@@ -146,7 +148,10 @@ export class PullMessageProcessor implements RequestProcessor {
       }),
     );
     // Records go out as the zero-copy slices the store returned, joined only by writev.
-    if (code === ResponseCode.SUCCESS) resp.bodyParts = joinAdjacent(result.messages);
+    if (code === ResponseCode.SUCCESS) {
+      resp.bodyParts = joinAdjacent(result.messages);
+      resp.onWritten = result.release;
+    }
     return resp;
   }
 

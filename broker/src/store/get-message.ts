@@ -13,9 +13,13 @@ export interface GetMessageResult {
   nextBeginOffset: number;
   minOffset: number;
   maxOffset: number;
-  /** Stored records, in queue order; concatenated they form a pull response body. */
+  /**
+   * Stored records, in queue order; concatenated they form a pull response body. Zero-copy views of the
+   * read cache: valid until `release()`, which the caller must call once it no longer needs them.
+   */
   messages: Buffer[];
   bufferTotalSize: number;
+  release(): void;
 }
 
 export interface GetMessageLimits {
@@ -40,6 +44,8 @@ export function getMessage(
   filter: MessageFilter,
   limits: GetMessageLimits,
 ): GetMessageResult {
+  const pins = cache.newPins();
+  const release = (): void => pins.release();
   const cq = queues.find(topic, queueId);
   const empty = (status: GetMessageStatusValue, next: number, min = 0, max = 0): GetMessageResult => ({
     status,
@@ -48,6 +54,7 @@ export function getMessage(
     maxOffset: max,
     messages: [],
     bufferTotalSize: 0,
+    release,
   });
   if (!cq) return empty(GetMessageStatus.NO_MATCHED_LOGIC_QUEUE, 0);
   const min = cq.minOffset;
@@ -84,7 +91,7 @@ export function getMessage(
         continue;
       }
       if (!filter.isMatchedByConsumeQueue(readLong(units, pos + 12))) continue;
-      const rec = cache.read(phy, size);
+      const rec = cache.readPinned(phy, size, pins);
       if (!rec) {
         missing = true;
         continue;
@@ -105,5 +112,13 @@ export function getMessage(
         ? GetMessageStatus.OFFSET_FOUND_NULL
         : GetMessageStatus.NO_MATCHED_MESSAGE;
   }
-  return { status, nextBeginOffset: next, minOffset: min, maxOffset: max, messages, bufferTotalSize: bytes };
+  return {
+    status,
+    nextBeginOffset: next,
+    minOffset: min,
+    maxOffset: max,
+    messages,
+    bufferTotalSize: bytes,
+    release,
+  };
 }

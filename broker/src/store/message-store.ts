@@ -279,7 +279,8 @@ export class MessageStore {
     if (size < 8 || head.readInt32BE(4) === BLANK_MAGIC) return undefined;
     const rec = this.cache.read(commitLogOffset, size);
     // PHYSICALOFFSET (bytes 28–35) names where the record was written: anything else is not a record start.
-    return rec && readLong(rec, 28) === commitLogOffset ? rec : undefined;
+    // A copy: callers keep records across turns, while the cache reuses its blocks.
+    return rec && readLong(rec, 28) === commitLogOffset ? Buffer.from(rec) : undefined;
   }
 
   queryMessage(topic: string, key: string, maxNum: number, begin: number, end: number): QueryMessageResult {

@@ -1,5 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createRequest, RemotingConnectError, RemotingTimeoutError } from '@rocketts/protocol';
 import { silentLogger } from '../logger';
 import { SocketChannel } from './socket-channel';
@@ -38,6 +38,40 @@ describe('SocketChannel', () => {
       await new Promise((r) => setImmediate(r));
     }
     expect(await closed).toMatch(/peer is not reading/);
+    peer.destroy();
+  });
+
+  it('reports when a frame is written, also when the connection closes before it could be', async () => {
+    const { channel, peer } = await pair();
+    const frame = (onWritten: () => void) => {
+      const cmd = createRequest(10);
+      cmd.bodyParts = [Buffer.alloc(64 * 1024, 1), Buffer.alloc(64 * 1024, 2)];
+      cmd.onWritten = onWritten;
+      return cmd;
+    };
+    let received = 0;
+    peer.on('data', (d: Buffer) => (received += d.length));
+    let written = 0;
+    channel.send(frame(() => written++));
+    channel.send(frame(() => written++));
+    await vi.waitFor(() => expect(written).toBe(2));
+    await vi.waitFor(() => expect(received).toBeGreaterThanOrEqual(2 * 128 * 1024));
+
+    // A peer that does not read: frames stay queued in the socket until the connection goes.
+    peer.pause();
+    let queued = 0;
+    let released = 0;
+    while (queued - released < 4 && queued < 2000) {
+      channel.send(frame(() => released++));
+      queued++;
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(released).toBeLessThan(queued);
+    channel.close('test');
+    await vi.waitFor(() => expect(released).toBe(queued), { timeout: 3000 });
+    let late = false;
+    channel.send(frame(() => (late = true)));
+    expect(late).toBe(true);
     peer.destroy();
   });
 

@@ -68,6 +68,10 @@ export interface SocketChannelOptions {
 /** A peer that lets this much pile up is not reading; holding more only risks the process's memory. */
 export const DEFAULT_MAX_PENDING_WRITE_BYTES = 256 * 1024 * 1024; // 256 MiB
 
+function callAll(callbacks: (() => void)[]): void {
+  for (const cb of callbacks) cb();
+}
+
 export class SocketChannel implements RemotingChannel {
   readonly id = nextChannelId++;
   readonly remoteAddress: string;
@@ -76,6 +80,8 @@ export class SocketChannel implements RemotingChannel {
   private readonly closeListeners: ((reason: string) => void)[] = [];
   private outbox: Buffer[] = [];
   private outboxBytes = 0;
+  /** onWritten callbacks of the commands in `outbox`. */
+  private written: (() => void)[] = [];
   private flushScheduled = false;
   private closed = false;
   private timeoutTimer: NodeJS.Timeout | undefined;
@@ -101,11 +107,15 @@ export class SocketChannel implements RemotingChannel {
   }
 
   send(cmd: RemotingCommand): void {
-    if (this.closed) return;
+    if (this.closed) {
+      cmd.onWritten?.();
+      return;
+    }
     for (const b of encodeFrame(cmd)) {
       this.outbox.push(b);
       this.outboxBytes += b.length;
     }
+    if (cmd.onWritten) this.written.push(cmd.onWritten);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       process.nextTick(() => this.flush());
@@ -185,12 +195,20 @@ export class SocketChannel implements RemotingChannel {
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.outbox.length === 0 || this.socket.destroyed) return;
+    const written = this.written;
+    if (written.length > 0) this.written = [];
+    if (this.outbox.length === 0 || this.socket.destroyed) {
+      this.outbox = [];
+      this.outboxBytes = 0;
+      callAll(written);
+      return;
+    }
     const limit = this.options.maxPendingWriteBytes ?? DEFAULT_MAX_PENDING_WRITE_BYTES;
     if (this.socket.writableLength + this.outboxBytes > limit) {
       const queued = this.socket.writableLength + this.outboxBytes;
       this.outbox = [];
       this.outboxBytes = 0;
+      callAll(written);
       this.options.logger.warn('peer does not read its responses, closing connection', {
         remote: this.remoteAddress,
         queued,
@@ -202,24 +220,31 @@ export class SocketChannel implements RemotingChannel {
     const bytes = this.outboxBytes;
     this.outbox = [];
     this.outboxBytes = 0;
-    if (parts.length === 1) this.socket.write(parts[0] as Buffer);
+    // The stream calls a write's callback once its bytes are in the kernel, or with an error when the
+    // socket is destroyed first; either way the buffers are free again. Earlier writes finish first.
+    const done = written.length > 0 ? (): void => callAll(written) : undefined;
+    if (parts.length === 1) this.socket.write(parts[0] as Buffer, done);
     else if (bytes <= COALESCE_LIMIT && parts.every((p) => p.length < WRITE_AS_IS_BYTES)) {
-      this.socket.write(Buffer.concat(parts, bytes));
+      this.socket.write(Buffer.concat(parts, bytes), done);
     } else {
       // Small parts (headers, short responses) are joined; large ones (pull bodies) go as they are:
       // one writev either way, and no large copy.
-      this.socket.cork();
+      const chunks: Buffer[] = [];
       let run: Buffer[] = [];
       for (const p of parts) {
         if (p.length < WRITE_AS_IS_BYTES) {
           run.push(p);
           continue;
         }
-        if (run.length > 0) this.socket.write(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run));
+        if (run.length > 0) chunks.push(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run));
         run = [];
-        this.socket.write(p);
+        chunks.push(p);
       }
-      if (run.length > 0) this.socket.write(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run));
+      if (run.length > 0) chunks.push(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run));
+      this.socket.cork();
+      const last = chunks.length - 1;
+      for (let i = 0; i < last; i++) this.socket.write(chunks[i] as Buffer);
+      this.socket.write(chunks[last] as Buffer, done);
       this.socket.uncork();
     }
   }

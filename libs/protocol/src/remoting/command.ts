@@ -24,6 +24,11 @@ export interface RemotingCommand {
    * without joining them). Takes the place of `body` when set.
    */
   bodyParts?: Buffer[] | undefined;
+  /**
+   * Outbound only: called once the frame's buffers are no longer referenced — handed to the kernel, or
+   * dropped with a closed connection — so their memory may be reused (the broker's read-cache blocks).
+   */
+  onWritten?: (() => void) | undefined;
   /** How the header arrived, and how it is encoded unless the sender overrides it. */
   serializeType: SerializeTypeValue;
 }
