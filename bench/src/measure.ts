@@ -15,6 +15,12 @@ export interface ScenarioResult {
 export const MESSAGE_SIZE = 1024; // 1 KiB bodies everywhere
 export const IN_FLIGHT = 256; // one producer, 256 unacknowledged sends
 
+/**
+ * Messages each system first produces and consumes unmeasured (JIT, connections, first-touch memory
+ * of new processes): a quarter of the measured count, at most 50,000.
+ */
+export const warmUpCount = (messages: number): number => Math.min(50_000, Math.ceil(messages / 4));
+
 export function result(
   name: string,
   system: ScenarioResult['system'],

@@ -13,6 +13,7 @@ import {
   openLoop,
   progress,
   result,
+  warmUpCount,
   windowed,
   type ScenarioResult,
 } from './measure';
@@ -36,6 +37,7 @@ const LATENCY_WARMUP_MS = 1000; // 1 s of each latency run is not measured
 export async function pushScenarios(o: PushOptions): Promise<ScenarioResult[]> {
   const out: ScenarioResult[] = [];
   const topics = {
+    warm: `BenchPushWarmUp_${process.pid}`,
     concurrent: `BenchPush_${process.pid}`,
     orderly: `BenchOrderly_${process.pid}`,
     // One topic per rate: a new group on a queue whose first message is still in memory starts at 0,
@@ -51,6 +53,11 @@ export async function pushScenarios(o: PushOptions): Promise<ScenarioResult[]> {
     });
     await producer.start();
     try {
+      // New processes, long-running peers: the same work first runs unmeasured on a topic of its own.
+      const warm = warmUpCount(o.messages);
+      await fillBacklog(producer, topics.warm as string, warm);
+      await drain(namesrvAddr, topics.warm as string, warm, false, 'warm-up');
+      await drain(namesrvAddr, topics.warm as string, warm, true, 'warm-up');
       await fillBacklog(producer, topics.concurrent as string, o.messages);
       out.push(await drain(namesrvAddr, topics.concurrent as string, o.messages, false));
       await fillBacklog(producer, topics.orderly as string, o.messages);
@@ -83,11 +90,12 @@ async function drain(
   topic: string,
   expected: number,
   orderly: boolean,
+  label = 'measured',
 ): Promise<ScenarioResult> {
   const mode = orderly ? 'orderly' : 'concurrent';
   const consumer = new PushConsumer({
     namesrvAddr,
-    consumerGroup: `bench_push_${mode}_${process.pid}`,
+    consumerGroup: `bench_push_${mode}_${label}_${process.pid}`,
     consumeFromWhere: ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET,
     logger: silentLogger,
   });
@@ -103,7 +111,11 @@ async function drain(
     ? { consumeOrderly: (msgs) => count(msgs.length) }
     : { consumeConcurrently: (msgs) => count(msgs.length) };
   consumer.registerMessageListener(listener);
-  const stop = progress(`rocketts push ${mode}`, expected, () => got);
+  const stop = progress(
+    `rocketts push ${mode}${label === 'measured' ? '' : ` (${label})`}`,
+    expected,
+    () => got,
+  );
   const t0 = process.hrtime.bigint();
   await consumer.start();
   await finished;

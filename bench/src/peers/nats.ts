@@ -1,5 +1,13 @@
 import { AckPolicy, connect, StorageType, type JetStreamClient } from 'nats';
-import { IN_FLIGHT, MESSAGE_SIZE, progress, result, windowed, type ScenarioResult } from '../measure';
+import {
+  IN_FLIGHT,
+  MESSAGE_SIZE,
+  progress,
+  result,
+  warmUpCount,
+  windowed,
+  type ScenarioResult,
+} from '../measure';
 
 const SERVERS = process.env.NATS_URL ?? '127.0.0.1:4222';
 
@@ -9,6 +17,11 @@ const SERVERS = process.env.NATS_URL ?? '127.0.0.1:4222';
  * ASYNC_FLUSH), then a pull consumer fetching the backlog in batches.
  */
 export async function natsScenarios(messages: number): Promise<ScenarioResult[]> {
+  await runOnce(warmUpCount(messages)); // unmeasured, as for every system
+  return runOnce(messages);
+}
+
+async function runOnce(messages: number): Promise<ScenarioResult[]> {
   const nc = await connect({ servers: SERVERS });
   const jsm = await nc.jetstreamManager();
   const stream = `BENCH_${process.pid}_${Date.now()}`;
