@@ -72,6 +72,7 @@ describe('transactional messages on an in-process broker', () => {
         messageDelayLevel: '1s',
         metricsPort: 0,
         ...TX_CONF,
+        transactionEndedGraceTime: 600,
       }),
       silentLogger,
     );
@@ -142,6 +143,21 @@ describe('transactional messages on an in-process broker', () => {
     // The op record marks it done for the check service.
     const ops = await wire.pull('RMQ_SYS_TRANS_OP_HALF_TOPIC');
     expect(ops.filter((o) => o.body.toString() === `${h.queueOffset},`)).toHaveLength(1);
+  });
+
+  it('remembers an ended transaction for transactionEndedGraceTime after the walk passed it, then forgets it', async () => {
+    const bridge = broker.ctx.transactions.bridge;
+    const topic = randomTopic();
+    const group = randomGroup();
+    const h = await sendHalf(wire, topic, group, 'remembered');
+    ok(await end(wire, group, h, COMMIT));
+    const remembered = bridge.endedCount;
+    expect(remembered).toBeGreaterThan(0);
+    expect(bridge.isEnded(h.uniq)).toBe(true);
+    // The walk passes the ended half at its next round; 600 ms later the key is dropped.
+    await eventually(async () => expect(bridge.isEnded(h.uniq)).toBe(false), 10_000);
+    expect(bridge.endedCount).toBeLessThan(remembered);
+    expect(await wire.pull(topic)).toHaveLength(1);
   });
 
   it('ROLLBACK stores nothing for consumers, and the half message is never checked', async () => {

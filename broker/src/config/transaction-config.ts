@@ -3,7 +3,8 @@ import { resolveSchema, type ConfigOf, type Schema } from './config-schema';
 /**
  * Transactional messages (BrokerConfig.java names, RocketMQ defaults): when a half message is old
  * enough to ask its producer group about, how often the half queue is walked, and after how many
- * unanswered check-backs it is given up.
+ * unanswered check-backs it is given up. `transactionEndedGraceTime` is ours: RocketMQ does not
+ * recognise a repeated END_TRANSACTION at all.
  */
 export const TRANSACTION_SCHEMA = {
   transactionTimeOut: {
@@ -23,6 +24,12 @@ export const TRANSACTION_SCHEMA = {
     default: 15,
     min: 1,
     doc: 'check-backs after which a half message is moved to TRANS_CHECK_MAX_TIME_TOPIC',
+  },
+  transactionEndedGraceTime: {
+    type: 'int',
+    default: 600_000,
+    min: 0,
+    doc: 'ms an ended transaction is still recognised after the check-back walk passed it (and after a restart)',
   },
 } as const satisfies Schema;
 

@@ -49,7 +49,13 @@ export interface HalfMessage {
  * the op records, which carry the key in `__transactionId__` next to the offsets RocketMQ writes.
  */
 export class TransactionalMessageBridge {
-  private readonly ended = new Set<string>();
+  /**
+   * Ended transactions in the order they ended, each with the half queue's end offset at that moment
+   * (every copy of it lies below) and when it ended (ms). Forgotten by `prune` once the check service
+   * has walked past all its copies and the duplicate grace has passed, so memory follows the recent
+   * rate, not the broker's whole history.
+   */
+  private readonly ended = new Map<string, { halfEnd: number; endedAt: number }>();
   /** END_TRANSACTION requests whose put is in flight: a concurrent duplicate must not store twice. */
   private readonly ending = new Set<string>();
 
@@ -59,19 +65,38 @@ export class TransactionalMessageBridge {
     private readonly logger: Logger,
   ) {}
 
-  /** Transactions ended since the op queue began (after `rebuild`). */
+  /** Ended transactions still remembered (see `prune`). */
   get endedCount(): number {
     return this.ended.size;
+  }
+
+  /**
+   * Forget ended transactions whose every copy lies below `halfProgress` (the check service will not
+   * examine them again) and that ended at least `graceMs` before `now`: until then a late duplicate
+   * END_TRANSACTION about any copy is still recognised and ignored (RocketMQ keeps no such memory).
+   * Entries are in end order, so the forgettable ones are a prefix.
+   */
+  prune(halfProgress: number, now: number, graceMs: number): number {
+    let dropped = 0;
+    for (const [key, e] of this.ended) {
+      if (e.halfEnd > halfProgress || now - e.endedAt < graceMs) break;
+      this.ended.delete(key);
+      dropped++;
+    }
+    return dropped;
   }
 
   /** Fold every op record still stored into the ended set; call once the store has recovered. */
   rebuild(): void {
     const cq = this.store.queues.find(SystemTopic.TRANS_OP_HALF, OP_QUEUE_ID);
     if (!cq) return;
+    const halfEnd = this.halfQueueRange().max;
+    const rebuiltAt = Date.now();
     for (let off = cq.minOffset; off < cq.maxOffset;) {
       const units = cq.readUnits(off, UNITS_PER_READ);
       if (units.length === 0) break;
-      for (let pos = 0; pos < units.length; pos += CQ_UNIT_SIZE) this.foldOp(readLong(units, pos));
+      for (let pos = 0; pos < units.length; pos += CQ_UNIT_SIZE)
+        this.foldOp(readLong(units, pos), halfEnd, rebuiltAt);
       off += units.length / CQ_UNIT_SIZE;
     }
   }
@@ -90,7 +115,13 @@ export class TransactionalMessageBridge {
   /** Settle a claim: stored → ended for good; failed → the producer (or a check) may try again. */
   finishEnd(key: string, stored: boolean): void {
     this.ending.delete(key);
-    if (stored) this.ended.add(key);
+    if (stored) this.markEnded(key, this.halfQueueRange().max, Date.now());
+  }
+
+  private markEnded(key: string, halfEnd: number, endedAt: number): void {
+    // Re-inserted at the back: a key stays in end order, so prune's prefix rule holds.
+    this.ended.delete(key);
+    this.ended.set(key, { halfEnd, endedAt });
   }
 
   /** The half message at a commit-log offset, or undefined when none is stored there. */
@@ -185,20 +216,24 @@ export class TransactionalMessageBridge {
     });
   }
 
-  private foldOp(commitLogOffset: number): void {
+  /**
+   * Rebuilt entries cover every copy stored now (`halfEnd`) and count their grace from the restart:
+   * answers to checks sent before a crash arrive after it.
+   */
+  private foldOp(commitLogOffset: number, halfEnd: number, endedAt: number): void {
     const record = this.store.lookMessageByOffset(commitLogOffset);
     if (!record) return;
     const op = decodeMessageRecord(record);
     if (op.tags !== OP_REMOVE_TAG) return;
     const key = op.properties[MessageProperty.TRANSACTION_ID];
     if (key) {
-      this.ended.add(key);
+      this.markEnded(key, halfEnd, endedAt);
       return;
     }
     // An op record without the key (written by RocketMQ itself): resolve each half it names.
     for (const halfOffset of parseOpBody(op.body)) {
       const half = this.halfAtQueueOffset(halfOffset);
-      if (half) this.ended.add(half.key);
+      if (half) this.markEnded(half.key, halfEnd, endedAt);
       else this.logger.debug('op record names a half message no longer stored', { halfOffset });
     }
   }

@@ -52,6 +52,8 @@ export interface CheckRound {
   discarded: number;
   /** Next half-queue offset to examine, as stored. */
   halfOffset: number;
+  /** Ended transactions forgotten after the walk (TransactionalMessageBridge.prune). */
+  forgotten: number;
 }
 
 /**
@@ -117,6 +119,7 @@ export class TransactionalMessageCheckService {
       transactionCheckDiscarded: String(this.discarded),
       transactionCommitted: String(this.committed),
       transactionRolledBack: String(this.rolledBack),
+      transactionEndedRemembered: String(this.o.bridge.endedCount),
     };
   }
 
@@ -141,7 +144,14 @@ export class TransactionalMessageCheckService {
   /** One walk of the half queue; exposed for tests. */
   async check(now = Date.now()): Promise<CheckRound> {
     const start = now;
-    const out: CheckRound = { examined: 0, checked: 0, renewed: 0, discarded: 0, halfOffset: 0 };
+    const out: CheckRound = {
+      examined: 0,
+      checked: 0,
+      renewed: 0,
+      discarded: 0,
+      halfOffset: 0,
+      forgotten: 0,
+    };
     const { max } = this.o.bridge.halfQueueRange();
     let i = this.progress();
     walk: while (i < max && Date.now() - start < MAX_ROUND_MS) {
@@ -198,6 +208,7 @@ export class TransactionalMessageCheckService {
     }
     out.halfOffset = i;
     await this.saveProgress(i);
+    out.forgotten = this.o.bridge.prune(i, Date.now(), this.o.config.transactionEndedGraceTime);
     return out;
   }
 
