@@ -167,6 +167,48 @@ describe.concurrent('consumption end to end: retries, DLQ and replay', () => {
     expect(c.stats()).toMatchObject({ consumeOK: 1, consumeFailed: 3 });
   }, 30_000);
 
+  it('concurrent: a handler running past consumeTimeout gives its message back for redelivery and the offset moves on', async () => {
+    const topic = await cluster.createTopic(undefined, 1);
+    const group = randomGroup();
+    const logs: string[] = [];
+    const deliveries: Delivery[] = [];
+    await pushConsumer(
+      group,
+      topic,
+      {
+        consumeConcurrently: (msgs) => {
+          const m = msgs[0] as MessageExt;
+          deliveries.push(record(m));
+          // The first delivery of "hang" never finishes; every other call returns at once.
+          if (m.body.toString() === 'hang' && m.reconsumeTimes === 0)
+            return new Promise<never>(() => undefined);
+          return undefined;
+        },
+      },
+      // 600 ms; shutdown does not wait for the handler that never ends.
+      { consumeTimeout: 0.01, awaitTerminationMillisWhenShutdown: 100, logger: capturingLogger(logs) },
+    );
+    const hung = await producer.send({ topic, body: 'hang' });
+    await producer.send({ topic, body: 'after-1' });
+    await producer.send({ topic, body: 'after-2' });
+
+    await eventually(
+      () => deliveries.some((d) => d.body === 'hang' && d.reconsumeTimes === 1),
+      'the hung message redelivered through %RETRY%',
+      15_000,
+    );
+    expect(deliveries.filter((d) => d.body === 'hang').map((d) => d.reconsumeTimes)).toEqual([0, 1]);
+    expect(deliveries.filter((d) => d.body.startsWith('after-'))).toHaveLength(2);
+    expect(deliveries.find((d) => d.reconsumeTimes === 1)?.msgId).toBe(hung.msgId);
+    expect(logs.some((l) => l.includes('ran longer than consumeTimeout'))).toBe(true);
+    // Nothing holds the queue back any more: its committed offset reaches the end.
+    await eventually(
+      async () => (await cluster.admin.consumerProgress(group, topic)).totalLag === 0,
+      'the committed offset past the hung message',
+      15_000,
+    );
+  }, 30_000);
+
   it('concurrent: after maxReconsumeTimes a message lands in %DLQ%<group> intact and the queue moves on; resendDlq replays it once', async () => {
     const topic = await cluster.createTopic(undefined, 1);
     const group = randomGroup();

@@ -29,6 +29,14 @@ export function positiveInt(value: unknown, key: string): number {
   return value;
 }
 
+/** A finite number > 0 (durations in coarse units where fractions make sense, like minutes). */
+export function positiveNumber(value: unknown, key: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError(key, `must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}
+
 export function nonNegativeInt(value: unknown, key: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
     throw new InvalidArgumentError(key, `must be a non-negative integer, got ${String(value)}`);

@@ -100,6 +100,13 @@ export class MessageExt {
     return this.props;
   }
 
+  /** CONSUME_START_TIME in ms, 0 when the message was never handed to a handler. */
+  get consumeStartTimestamp(): number {
+    if (this.props === undefined) return this.consumeStart;
+    const text = this.props[MessageProperty.CONSUME_START_TIME];
+    return text === undefined ? 0 : Number(text) || 0;
+  }
+
   /** Stamp CONSUME_START_TIME (MessageAccessor.setConsumeStartTimeStamp) without building any string or object. */
   setConsumeStartTimestamp(ms: number): void {
     if (this.props) this.props[MessageProperty.CONSUME_START_TIME] = String(ms);

@@ -16,6 +16,10 @@ import { isRetryTopic, markConsumeStart, resetRetryTopic } from './retry-topic';
  * (ConsumeMessageConcurrentlyService.submitConsumeRequestLater).
  */
 export const CONSUME_LATER_DELAY_MS = 5000; // 5 s
+/** Expired messages handed back per queue and sweep (ProcessQueue.cleanExpiredMsg looks at 16). */
+const EXPIRED_PER_SWEEP = 16;
+/** Delay level of an expired message's redelivery (cleanExpiredMsg sends back with level 3, 10 s). */
+const EXPIRED_DELAY_LEVEL = 3;
 
 /**
  * Concurrent consumption (ConsumeMessageConcurrentlyService.java): each pulled batch is cut into handler
@@ -118,6 +122,41 @@ export class ConsumeConcurrentlyService implements ConsumeService {
       return this.consumed(msgs, pq, mq);
     }
     return this.processFailure(context, msgs, pq, mq);
+  }
+
+  /**
+   * ConsumeMessageConcurrentlyService.cleanExpireMsg, every consumeTimeout: a queue's lowest message whose
+   * handler started longer than consumeTimeout ago is handed back (CONSUMER_SEND_MSG_BACK, level 3) and
+   * removed, so one hung handler cannot hold the queue's offset for ever. The handler is not stopped; if
+   * it finishes later its result changes nothing (the message may then be consumed twice, at least once).
+   */
+  async cleanExpired(queues: readonly [MessageQueue, ProcessQueue][], now = Date.now()): Promise<number> {
+    const timeout = this.ctx.config.consumeTimeoutMs;
+    let expired = 0;
+    for (const [mq, pq] of queues) {
+      for (let i = 0; i < EXPIRED_PER_SWEEP && !pq.dropped; i++) {
+        const m = pq.firstWaiting();
+        const started = m?.consumeStartTimestamp ?? 0;
+        if (!m || started === 0 || now - started <= timeout) break;
+        // Broadcasting has no retry topic: as with a failure there, the message is dropped.
+        if (this.ctx.clustering && !(await this.ctx.sendBack.sendBack(m, EXPIRED_DELAY_LEVEL, mq))) break;
+        this.ctx.logger.warn(
+          this.ctx.clustering
+            ? 'handler ran longer than consumeTimeout; message handed back for redelivery'
+            : 'broadcasting: handler ran longer than consumeTimeout; message dropped',
+          {
+            group: this.ctx.group,
+            mq: messageQueueKey(mq),
+            msgId: m.msgId,
+            queueOffset: m.queueOffset,
+            runningMs: now - started,
+          },
+        );
+        expired++;
+        if (pq.firstWaiting() === m) this.consumed([m], pq, mq);
+      }
+    }
+    return expired;
   }
 
   private consumed(msgs: readonly MessageExt[], pq: ProcessQueue, mq: MessageQueue): void {

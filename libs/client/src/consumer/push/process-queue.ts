@@ -114,6 +114,12 @@ export class ProcessQueue {
     return this.firstOffset() ?? this.maxOffsetPut + 1;
   }
 
+  /** Concurrent mode: the lowest message still waiting or being consumed (the one holding the offset back). */
+  firstWaiting(): MessageExt | undefined {
+    const offset = this.firstOffset();
+    return offset === undefined ? undefined : this.msgs.get(offset);
+  }
+
   /** Orderly: move up to `n` lowest messages into the consuming set; an empty result ends the loop. */
   takeMessages(n: number): MessageExt[] {
     const out: MessageExt[] = [];

@@ -12,6 +12,7 @@ import {
   oneOf,
   optionsObject,
   positiveInt,
+  positiveNumber,
   rejectUnknownKeys,
 } from '../../options/validate';
 import { ConsumeFromWhere, parseConsumeTimestamp, type ConsumeFromWhereValue } from '../consume-from-where';
@@ -47,6 +48,11 @@ export interface PushConsumerOptions extends ClientOptions {
   consumeConcurrentlyMaxSpan?: number;
   /** Failed deliveries before a message goes to the DLQ (concurrent: the broker counts; orderly: we do). */
   maxReconsumeTimes?: number;
+  /**
+   * Concurrent mode, minutes: a message whose handler has run this long is handed back for redelivery
+   * (delay level 3) and no longer holds back its queue's offset; the handler is not interrupted.
+   */
+  consumeTimeout?: number;
   /** Orderly: pause before a failed batch is tried again. */
   suspendCurrentQueueTimeMillis?: number;
   /** How often consume offsets are persisted (broker or file). */
@@ -70,6 +76,7 @@ export const DEFAULT_CONSUME_CONCURRENTLY_MAX_SPAN = 2000; // offsets, as consum
  * times to the DLQ in both modes, so one poison message cannot stall its queue for ever.
  */
 export const DEFAULT_MAX_RECONSUME_TIMES = 16; // as DefaultMQPushConsumer.maxReconsumeTimes for concurrent mode
+export const DEFAULT_CONSUME_TIMEOUT_MINUTES = 15; // as DefaultMQPushConsumer.consumeTimeout
 export const DEFAULT_SUSPEND_CURRENT_QUEUE_TIME_MS = 1000; // 1 s, as suspendCurrentQueueTimeMillis
 export const DEFAULT_PERSIST_CONSUMER_OFFSET_INTERVAL_MS = 5000; // 5 s, as persistConsumerOffsetInterval
 export const DEFAULT_PUSH_HEARTBEAT_INTERVAL_MS = 30_000; // 30 s, as heartbeatBrokerInterval
@@ -95,6 +102,7 @@ const PUSH_CONSUMER_OPTION_KEYS: Readonly<Record<keyof PushConsumerOptions, true
   pullThresholdSizeForQueue: true,
   consumeConcurrentlyMaxSpan: true,
   maxReconsumeTimes: true,
+  consumeTimeout: true,
   suspendCurrentQueueTimeMillis: true,
   persistConsumerOffsetInterval: true,
   heartbeatBrokerIntervalMs: true,
@@ -117,6 +125,7 @@ export interface PushConsumerConfig {
   pullThresholdSizeForQueueMiB: number;
   consumeConcurrentlyMaxSpan: number;
   maxReconsumeTimes: number;
+  consumeTimeoutMs: number;
   suspendCurrentQueueTimeMillis: number;
   persistConsumerOffsetIntervalMs: number;
   heartbeatBrokerIntervalMs: number;
@@ -161,6 +170,9 @@ export function resolvePushConsumerOptions(input: PushConsumerOptions): PushCons
     maxReconsumeTimes: nonNegativeInt(
       o.maxReconsumeTimes ?? DEFAULT_MAX_RECONSUME_TIMES,
       'maxReconsumeTimes',
+    ),
+    consumeTimeoutMs: Math.round(
+      positiveNumber(o.consumeTimeout ?? DEFAULT_CONSUME_TIMEOUT_MINUTES, 'consumeTimeout') * 60_000,
     ),
     suspendCurrentQueueTimeMillis: positiveInt(
       o.suspendCurrentQueueTimeMillis ?? DEFAULT_SUSPEND_CURRENT_QUEUE_TIME_MS,

@@ -146,7 +146,7 @@ export class PushConsumer {
       isRunning: () => this.accepting,
       retrySender: () => this.retrySender(),
     });
-    const { scheduler, rebalance } = services;
+    const { scheduler, rebalance, concurrently } = services;
     this.running = services;
     this.accepting = true;
     this.startedAt = Date.now();
@@ -161,6 +161,13 @@ export class PushConsumer {
       () => this.persistOffsets(),
       onError('persisting offsets failed'),
     );
+    if (concurrently) {
+      scheduler.every(
+        cfg.consumeTimeoutMs,
+        () => concurrently.cleanExpired(rebalance.held()),
+        onError('handing back expired messages failed'),
+      );
+    }
     if (listener.orderly && clustering) {
       scheduler.every(
         LOCK_RENEW_INTERVAL_MS,

@@ -29,6 +29,7 @@ export interface PushServices {
   offsetStore: OffsetStore;
   rebalance: RebalanceService;
   orderly: ConsumeOrderlyService | undefined;
+  concurrently: ConsumeConcurrentlyService | undefined;
 }
 
 export interface PushServicesInput {
@@ -81,6 +82,7 @@ export function buildPushServices(i: PushServicesInput): PushServices {
   };
   const parts: { pull?: PullService; rebalance?: RebalanceService } = {};
   let orderly: ConsumeOrderlyService | undefined;
+  let concurrently: ConsumeConcurrentlyService | undefined;
   let consume: ConsumeService;
   if (listener.orderly) {
     orderly = new ConsumeOrderlyService(ctx, listener.handler, (mq) =>
@@ -88,7 +90,8 @@ export function buildPushServices(i: PushServicesInput): PushServices {
     );
     consume = orderly;
   } else {
-    consume = new ConsumeConcurrentlyService(ctx, listener.handler);
+    concurrently = new ConsumeConcurrentlyService(ctx, listener.handler);
+    consume = concurrently;
   }
   const rebalance = new RebalanceService(ctx, () => i.subscriptions().map((s) => s.topic), {
     startPull: (req) => parts.pull?.executeNow(req),
@@ -108,7 +111,7 @@ export function buildPushServices(i: PushServicesInput): PushServices {
       void heartbeat.beatAll();
     },
   });
-  return { ctx, scheduler, executor, offsetStore: i.offsetStore, rebalance, orderly };
+  return { ctx, scheduler, executor, offsetStore: i.offsetStore, rebalance, orderly, concurrently };
 }
 
 /** Clustering: offsets on the broker of each queue (its master, else a replica); broadcasting: a local file. */
