@@ -97,7 +97,7 @@ export class SocketChannel implements RemotingChannel {
       : `${plain}:${socket.remotePort}`;
     this.decoder = new FrameDecoder(options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('error', (err) => this.close(`socket error: ${err.message}`));
     socket.on('close', () => this.close('connection closed by peer'));
   }
@@ -168,7 +168,11 @@ export class SocketChannel implements RemotingChannel {
     for (const l of this.closeListeners.splice(0)) l(reason);
   }
 
-  private onData(chunk: Buffer): void {
+  /**
+   * Bytes read from the socket, for sockets that read into their own buffer (`onread`) and so emit no
+   * 'data'. The chunk is kept (partial frames, bodies of decoded commands): it must not be reused.
+   */
+  receive(chunk: Buffer): void {
     let cmds: RemotingCommand[];
     try {
       cmds = this.decoder.push(chunk);
