@@ -4,19 +4,8 @@ import { readLong } from './long';
 import { MessageProperty } from './message-const';
 import { decodeProperties, type Properties } from './properties';
 
-/** Where the variable parts of a record lie in its buffer (found while validating it). */
-export interface RecordLayout {
-  pos: number;
-  storeSize: number;
-  sysFlag: number;
-  /** Offset of BORNHOST; STORETIMESTAMP and STOREHOST follow it. */
-  bornHostPos: number;
-  storeHostPos: number;
-  topicPos: number;
-  topicLen: number;
-  propsPos: number;
-  propsLen: number;
-}
+/** BORNHOST's offset in a record; STORETIMESTAMP and STOREHOST follow it (§7.1). */
+const BORN_HOST_POS = 48;
 
 /**
  * A stored message (MessageExt.java) as a view over its record: fixed fields are read when asked,
@@ -31,68 +20,84 @@ export class MessageExt {
   private offsetId: string | undefined;
   private reconsumeOverride: number | undefined;
 
+  // The layout's fields live on the message itself: one object per consumed message, not two.
+  private readonly pos: number;
+  readonly storeSize: number;
+  readonly sysFlag: number;
+  private readonly storeHostPos: number;
+  private readonly topicPos: number;
+  private readonly topicLen: number;
+  private readonly propsPos: number;
+  private readonly propsLen: number;
+
+  /** Positions as decodeMessageRecord found them while validating the record, passed flat (no object per message). */
   constructor(
     private readonly buf: Buffer,
-    private readonly layout: RecordLayout,
+    pos: number,
+    storeSize: number,
+    sysFlag: number,
+    topicPos: number,
+    topicLen: number,
+    propsPos: number,
+    propsLen: number,
     /** Body as stored; still compressed when SYSFLAG bit 0 is set unless decoded with `inflate`. */
     readonly body: Buffer,
-  ) {}
+  ) {
+    this.pos = pos;
+    this.storeSize = storeSize;
+    this.sysFlag = sysFlag;
+    this.storeHostPos = pos + BORN_HOST_POS + ((sysFlag & MessageSysFlag.BORNHOST_V6) !== 0 ? 20 : 8) + 8;
+    this.topicPos = topicPos;
+    this.topicLen = topicLen;
+    this.propsPos = propsPos;
+    this.propsLen = propsLen;
+  }
 
-  get storeSize(): number {
-    return this.layout.storeSize;
-  }
-  get sysFlag(): number {
-    return this.layout.sysFlag;
-  }
   get bodyCRC(): number {
-    return this.buf.readInt32BE(this.layout.pos + 8);
+    return this.buf.readInt32BE(this.pos + 8);
   }
   get queueId(): number {
-    return this.buf.readInt32BE(this.layout.pos + 12);
+    return this.buf.readInt32BE(this.pos + 12);
   }
   get flag(): number {
-    return this.buf.readInt32BE(this.layout.pos + 16);
+    return this.buf.readInt32BE(this.pos + 16);
   }
   get queueOffset(): number {
-    return readLong(this.buf, this.layout.pos + 20);
+    return readLong(this.buf, this.pos + 20);
   }
   get commitLogOffset(): number {
-    return readLong(this.buf, this.layout.pos + 28);
+    return readLong(this.buf, this.pos + 28);
   }
   get bornTimestamp(): number {
-    return readLong(this.buf, this.layout.pos + 40);
+    return readLong(this.buf, this.pos + 40);
   }
   get bornHost(): string {
     return decodeHostAddress(
       this.buf,
-      this.layout.bornHostPos,
-      (this.layout.sysFlag & MessageSysFlag.BORNHOST_V6) !== 0,
+      this.pos + BORN_HOST_POS,
+      (this.sysFlag & MessageSysFlag.BORNHOST_V6) !== 0,
     );
   }
   get storeTimestamp(): number {
-    return readLong(this.buf, this.layout.storeHostPos - 8);
+    return readLong(this.buf, this.storeHostPos - 8);
   }
   get storeHost(): string {
-    return decodeHostAddress(this.buf, this.layout.storeHostPos, this.storeV6);
+    return decodeHostAddress(this.buf, this.storeHostPos, this.storeV6);
   }
   get reconsumeTimes(): number {
-    return this.reconsumeOverride ?? this.buf.readInt32BE(this.layout.storeHostPos + (this.storeV6 ? 20 : 8));
+    return this.reconsumeOverride ?? this.buf.readInt32BE(this.storeHostPos + (this.storeV6 ? 20 : 8));
   }
   get preparedTransactionOffset(): number {
-    return readLong(this.buf, this.layout.storeHostPos + (this.storeV6 ? 20 : 8) + 4);
+    return readLong(this.buf, this.storeHostPos + (this.storeV6 ? 20 : 8) + 4);
   }
 
   get topic(): string {
-    return (this.topicText ??= this.buf.toString(
-      'utf8',
-      this.layout.topicPos,
-      this.layout.topicPos + this.layout.topicLen,
-    ));
+    return (this.topicText ??= this.buf.toString('utf8', this.topicPos, this.topicPos + this.topicLen));
   }
 
   get properties(): Properties {
     if (this.props === undefined) {
-      const { propsPos, propsLen } = this.layout;
+      const { propsPos, propsLen } = this;
       this.props =
         propsLen > 0 ? decodeProperties(this.buf.toString('utf8', propsPos, propsPos + propsLen)) : {};
       if (this.consumeStart > 0) this.props[MessageProperty.CONSUME_START_TIME] = String(this.consumeStart);
@@ -131,8 +136,8 @@ export class MessageExt {
     if (this.offsetId === undefined) {
       const hostLen = this.storeV6 ? 20 : 8;
       const b = Buffer.allocUnsafe(hostLen + 8);
-      this.buf.copy(b, 0, this.layout.storeHostPos, this.layout.storeHostPos + hostLen);
-      this.buf.copy(b, hostLen, this.layout.pos + 28, this.layout.pos + 36);
+      this.buf.copy(b, 0, this.storeHostPos, this.storeHostPos + hostLen);
+      this.buf.copy(b, hostLen, this.pos + 28, this.pos + 36);
       this.offsetId = b.toString('hex').toUpperCase();
     }
     return this.offsetId;
@@ -153,6 +158,6 @@ export class MessageExt {
   }
 
   private get storeV6(): boolean {
-    return (this.layout.sysFlag & MessageSysFlag.STOREHOST_V6) !== 0;
+    return (this.sysFlag & MessageSysFlag.STOREHOST_V6) !== 0;
   }
 }

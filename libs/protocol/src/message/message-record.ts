@@ -220,11 +220,7 @@ export function decodeMessageRecord(buf: Buffer, pos = 0, options: DecodeOptions
     );
   }
   if (options.inflate && (sysFlag & MessageSysFlag.COMPRESSED) !== 0) body = inflateBody(body, sysFlag);
-  return new MessageExt(
-    buf,
-    { pos, storeSize: total, sysFlag, bornHostPos, storeHostPos, topicPos, topicLen, propsPos: p, propsLen },
-    body,
-  );
+  return new MessageExt(buf, pos, total, sysFlag, topicPos, topicLen, p, propsLen, body);
 }
 
 /** Decode consecutive records (a pull or query body); stops at the first record that fails. */
