@@ -1,5 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import type { Logger } from '@rocketts/client';
+import { ConfigError } from '@rocketts/protocol';
 import { BROKER_SCHEMA, resolveBrokerIdentity, type BrokerConfig } from './broker-config';
 import { rejectUnknownKeys, unknownKeys } from './config-schema';
 import { resolveScheduleConfig, SCHEDULE_SCHEMA, type ScheduleConfig } from './schedule-config';
@@ -42,12 +43,30 @@ export function resolveBrokerConfig(
       options.logger?.warn('unknown config key ignored', { key });
   const pick = (schema: object): Record<string, unknown> =>
     Object.fromEntries(Object.entries(input).filter(([k]) => k in schema));
-  return {
+  const resolved = {
     broker: resolveBrokerIdentity(pick(BROKER_SCHEMA)),
     store: resolveStoreConfig(pick(STORE_SCHEMA)),
     schedule: resolveScheduleConfig(pick(SCHEDULE_SCHEMA)),
     transaction: resolveTransactionConfig(pick(TRANSACTION_SCHEMA)),
   };
+  checkTimerRetention(resolved.schedule, resolved.store);
+  return resolved;
+}
+
+/**
+ * A timer message is read back from the commit-log segment it was written to when it comes due, and
+ * retention keeps a segment fileReservedTime hours after its last write: a longer delay could be
+ * deleted before delivery.
+ */
+function checkTimerRetention(schedule: ScheduleConfig, store: StoreConfig): void {
+  const keptSec = store.fileReservedTime * 3600;
+  if (schedule.timerWheelEnable && schedule.timerMaxDelaySec > keptSec) {
+    throw new ConfigError(
+      'timerMaxDelaySec',
+      `${schedule.timerMaxDelaySec} s is longer than fileReservedTime (${store.fileReservedTime} h = ${keptSec} s): ` +
+        'a timer message could be deleted before it is due; lower timerMaxDelaySec or raise fileReservedTime',
+    );
+  }
 }
 
 /** First non-internal IPv4 address, else loopback (what RocketMQ's brokerIP1 defaults to). */

@@ -42,6 +42,16 @@ describe('messageDelayLevel (§11.1)', () => {
     expect(resolveBrokerConfig({}).schedule.messageDelayLevel).toBe(DEFAULT_MESSAGE_DELAY_LEVEL);
   });
 
+  it('refuses a timerMaxDelaySec longer than retention keeps the commit log, naming the key', () => {
+    expect(() => resolveBrokerConfig({ fileReservedTime: 12, timerMaxDelaySec: 86_400 })).toThrow(
+      /config key 'timerMaxDelaySec'.*fileReservedTime \(12 h = 43200 s\)/,
+    );
+    expect(() =>
+      resolveBrokerConfig({ fileReservedTime: 12, timerMaxDelaySec: 86_400, timerWheelEnable: false }),
+    ).not.toThrow();
+    expect(resolveBrokerConfig({ fileReservedTime: 24 }).schedule.timerMaxDelaySec).toBe(86_400);
+  });
+
   it('clamps levels above the table and computes delivery times from the store time', () => {
     const t = DelayLevelTable.parse('1s 5s 10s');
     expect(t.clamp(2)).toBe(2);
