@@ -119,7 +119,9 @@ export class RemotingClient {
         onread: {
           buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
           callback: (n: number, buf: Uint8Array): boolean => {
-            const chunk = Buffer.from(buf.subarray(0, n));
+            // allocUnsafe + copy: Buffer.from(view) zero-fills the new memory before copying into it.
+            const chunk = Buffer.allocUnsafe(n);
+            chunk.set(buf.subarray(0, n));
             if (channel) channel.receive(chunk);
             else early.push(chunk);
             return true; // keep reading
