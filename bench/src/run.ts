@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { ScenarioResult } from './measure';
@@ -22,13 +22,17 @@ async function main(): Promise<void> {
   const messages = Number(opt('messages', '200000'));
   const only = new Set(opt('only', 'rocketts,push,rabbitmq,nats').split(','));
   const results: ScenarioResult[] = [];
+  const steal: string[] = [];
   const step = async (name: string, fn: () => Promise<ScenarioResult[]>): Promise<void> => {
     process.stderr.write(`\n== ${name}\n`);
+    const before = cpuTimes();
     try {
       results.push(...(await fn()));
     } catch (err) {
       process.stderr.write(`   ${name} failed: ${(err as Error).message}\n`);
     }
+    const share = stealShare(before, cpuTimes());
+    if (share !== undefined) steal.push(`${name} ${(share * 100).toFixed(0)} %`);
   };
   if (only.has('rocketts')) {
     await step('RocketTS, ASYNC_FLUSH', () =>
@@ -59,12 +63,35 @@ async function main(): Promise<void> {
   if (only.has('rabbitmq')) await step('RabbitMQ', () => rabbitmqScenarios(messages));
   if (only.has('nats')) await step('NATS JetStream', () => natsScenarios(messages));
 
-  const md = report(results, messages, process.argv.slice(2).join(' '));
+  let md = report(results, messages, process.argv.slice(2).join(' '));
+  if (steal.length > 0) {
+    md += `\nCPU time the host took from this VM (steal) while each part ran: ${steal.join('; ')}.\n`;
+  }
   process.stdout.write(`\n${md}\n`);
   const dir = join(__dirname, '..', 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.md'), md);
   writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2));
+}
+
+/** Jiffies of all CPUs from /proc/stat: [total, steal]; undefined where there is none (not Linux). */
+function cpuTimes(): [number, number] | undefined {
+  try {
+    const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/).slice(1);
+    const n = fields.map(Number);
+    return [n.reduce((a, b) => a + b, 0), n[7] ?? 0];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Share of CPU time a virtual machine's host took for itself between two readings: on a shared host it
+ * makes the same code slower from one run to the next, so each report says how much there was.
+ */
+function stealShare(a: [number, number] | undefined, b: [number, number] | undefined): number | undefined {
+  if (!a || !b || b[0] <= a[0]) return undefined;
+  return (b[1] - a[1]) / (b[0] - a[0]);
 }
 
 function report(results: ScenarioResult[], messages: number, argv: string): string {
