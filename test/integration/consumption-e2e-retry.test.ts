@@ -167,6 +167,39 @@ describe.concurrent('consumption end to end: retries, DLQ and replay', () => {
     expect(c.stats()).toMatchObject({ consumeOK: 1, consumeFailed: 3 });
   }, 30_000);
 
+  it('concurrent: ackIndex acknowledges the head of a batch; the rest is redelivered through %RETRY%', async () => {
+    const topic = await cluster.createTopic(undefined, 1);
+    const group = randomGroup();
+    const deliveries: Delivery[] = [];
+    const c = await pushConsumer(
+      group,
+      topic,
+      {
+        consumeConcurrently: (msgs, context) => {
+          deliveries.push(...msgs.map(record));
+          // Queue order puts the "ok" messages first: acknowledge them, hand back the "bad" ones once.
+          const firstBad = msgs.findIndex(
+            (m) => m.body.toString().startsWith('bad') && m.reconsumeTimes === 0,
+          );
+          if (firstBad >= 0) context.ackIndex = firstBad - 1;
+        },
+      },
+      { consumeMessageBatchMaxSize: 4 },
+    );
+    for (const body of ['ok-1', 'ok-2', 'bad-1', 'bad-2']) await producer.send({ topic, body });
+
+    await eventually(() => deliveries.length === 6, 'four deliveries and two redeliveries', 15_000);
+    const times = (body: string): number[] =>
+      deliveries.filter((d) => d.body === body).map((d) => d.reconsumeTimes);
+    expect(times('ok-1')).toEqual([0]);
+    expect(times('ok-2')).toEqual([0]);
+    expect(times('bad-1')).toEqual([0, 1]);
+    expect(times('bad-2')).toEqual([0, 1]);
+    await sleep(QUIET_MS);
+    expect(deliveries).toHaveLength(6);
+    expect(c.stats()).toMatchObject({ consumeFailed: 2 });
+  }, 30_000);
+
   it('concurrent: a handler running past consumeTimeout gives its message back for redelivery and the offset moves on', async () => {
     const topic = await cluster.createTopic(undefined, 1);
     const group = randomGroup();

@@ -1,5 +1,6 @@
 import { messageQueueKey, type MessageExt, type MessageQueue } from '@rocketts/protocol';
 import {
+  ACK_ALL,
   callConcurrently,
   CONSUMED_OK,
   ConsumeConcurrentlyStatus,
@@ -58,10 +59,14 @@ export class ConsumeConcurrentlyService implements ConsumeService {
       const batch = size === 1 ? [msgs[i] as MessageExt] : msgs.slice(i, i + size);
       if (retry) resetRetryTopic(batch, this.ctx.group);
       markConsumeStart(batch, begin);
-      const context: ConsumeConcurrentlyContext = { messageQueue: mq, delayLevelWhenNextConsume: 0 };
+      const context: ConsumeConcurrentlyContext = {
+        messageQueue: mq,
+        delayLevelWhenNextConsume: 0,
+        ackIndex: ACK_ALL,
+      };
       const callBegin = Date.now();
       const outcome = callConcurrently(this.handler, batch, context);
-      if (outcome === CONSUMED_OK) {
+      if (outcome === CONSUMED_OK && context.ackIndex >= batch.length - 1) {
         i += batch.length;
         continue;
       }
@@ -117,11 +122,16 @@ export class ConsumeConcurrentlyService implements ConsumeService {
     }
     // A queue released meanwhile belongs to another member now: its result must not move our offset.
     if (pq.dropped) return;
-    if (status === ConsumeConcurrentlyStatus.CONSUME_SUCCESS) {
+    // processConsumeResult: success acknowledges messages 0…ackIndex, a failure none.
+    const acked =
+      status === ConsumeConcurrentlyStatus.CONSUME_SUCCESS
+        ? Math.max(0, Math.min(Math.floor(context.ackIndex) + 1, msgs.length))
+        : 0;
+    if (acked === msgs.length) {
       ctx.stats.consumed(mq.topic, msgs.length, 0);
       return this.consumed(msgs, pq, mq);
     }
-    return this.processFailure(context, msgs, pq, mq);
+    return this.processFailure(context, msgs, acked, pq, mq);
   }
 
   /**
@@ -165,27 +175,30 @@ export class ConsumeConcurrentlyService implements ConsumeService {
   }
 
   /**
-   * ConsumeMessageConcurrentlyService.processConsumeResult, failure branch: hand the messages back for
-   * redelivery through %RETRY%; what could not be handed back is consumed again here later.
+   * ConsumeMessageConcurrentlyService.processConsumeResult, failure branch: the first `acked` messages were
+   * consumed; the others are handed back for redelivery through %RETRY%, and what could not be handed
+   * back is consumed again here later.
    */
   private async processFailure(
     context: ConsumeConcurrentlyContext,
     msgs: MessageExt[],
+    acked: number,
     pq: ProcessQueue,
     mq: MessageQueue,
   ): Promise<void> {
     const { ctx } = this;
-    ctx.stats.consumed(mq.topic, 0, msgs.length);
+    const failed = acked === 0 ? msgs : msgs.slice(acked);
+    ctx.stats.consumed(mq.topic, acked, failed.length);
     let done = msgs;
     if (!ctx.clustering) {
       // Broadcasting has no retry topic: a failed message is dropped, as in Java.
       ctx.logger.warn('broadcasting: message consumption failed, dropped', {
         group: ctx.group,
-        msgIds: msgs.map((m) => m.msgId),
+        msgIds: failed.map((m) => m.msgId),
       });
     } else {
       const keep: MessageExt[] = [];
-      for (const m of msgs) {
+      for (const m of failed) {
         if (!(await ctx.sendBack.sendBack(m, context.delayLevelWhenNextConsume, mq))) {
           m.setReconsumeTimes(m.reconsumeTimes + 1);
           keep.push(m);

@@ -9,6 +9,7 @@ import {
 } from '@rocketts/protocol';
 import type { ConsumeStats } from './consume-stats';
 import {
+  ACK_ALL,
   ConsumeConcurrentlyStatus,
   ConsumeOrderlyStatus,
   runConcurrently,
@@ -113,6 +114,7 @@ export async function consumeDirectly(
     const r = await runConcurrently(listener.handler, [msg], {
       messageQueue: mq,
       delayLevelWhenNextConsume: 0,
+      ackIndex: ACK_ALL,
     });
     consumeResult =
       r.status === ConsumeConcurrentlyStatus.CONSUME_SUCCESS ? CMResult.CR_SUCCESS : CMResult.CR_LATER;

@@ -25,7 +25,15 @@ export interface ConsumeConcurrentlyContext {
    * (10 s, 30 s, 1 m, …); −1 sends the messages straight to the DLQ.
    */
   delayLevelWhenNextConsume: number;
+  /**
+   * On success, only messages 0…ackIndex count as consumed; the ones after it are redelivered as after a
+   * failure. Every message by default. Ignored when the handler fails (then none counts).
+   */
+  ackIndex: number;
 }
+
+/** ConsumeConcurrentlyContext.ackIndex before the handler changes it: every message (Integer.MAX_VALUE). */
+export const ACK_ALL = Number.MAX_SAFE_INTEGER;
 
 /** ConsumeOrderlyContext. */
 export interface ConsumeOrderlyContext {
