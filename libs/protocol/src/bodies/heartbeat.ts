@@ -37,6 +37,17 @@ export function encodeHeartbeatData(h: HeartbeatData): Buffer {
   return Buffer.from(stringifyJavaJson(h), 'utf8');
 }
 
+/** CheckClientRequestBody: a consumer asks a broker whether it accepts a (SQL92) subscription. */
+export interface CheckClientRequestBody {
+  clientId: string;
+  group: string;
+  subscriptionData: SubscriptionData;
+}
+
+export function encodeCheckClientRequestBody(b: CheckClientRequestBody): Buffer {
+  return Buffer.from(stringifyJavaJson(b), 'utf8');
+}
+
 export function decodeHeartbeatData(body: Buffer | undefined): HeartbeatData {
   const j = parseBody(body, 'HeartbeatData');
   return {

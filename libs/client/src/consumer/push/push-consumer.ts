@@ -15,6 +15,7 @@ import type { Producer } from '../../producer/producer';
 import { checkTopic } from '../../producer/validators';
 import { REBALANCE_INTERVAL_MS } from '../rebalance/rebalance-push';
 import { buildSubscriptionData, type SubExpression } from '../subscription';
+import { checkClientInBrokers } from './check-client';
 import { ConsumeStats, type ConsumerStatsSnapshot } from './consume-stats';
 import { buildRunningInfo, consumeDirectly, CONSUME_PASSIVELY } from './introspection';
 import { resolveListener, type MessageListener, type ResolvedListener } from './message-listener';
@@ -152,6 +153,7 @@ export class PushConsumer {
     this.startedAt = Date.now();
     registerConsumerProcessors(this.instance.remoting, this.requestTarget(), this.logger);
     this.instance.startPolling();
+    await checkClientInBrokers(this.instance, cfg.consumerGroup, this.allSubscriptions(), this.logger);
     await this.heartbeatFirst();
     this.heartbeat.start();
     const onError = (what: string) => (err: unknown) => this.warn(what, err);
