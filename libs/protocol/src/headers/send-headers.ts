@@ -44,7 +44,22 @@ export const SendMessageResponseHeader = defineHeader('SendMessageResponseHeader
 });
 export type SendMessageResponseHeader = HeaderValue<typeof SendMessageResponseHeader>;
 
+/** Quoted forms of the strings every send repeats (group, topic, broker name), so each is escaped once. */
+const quotedCache = new Map<string, string>();
+const QUOTED_CACHE_MAX = 4096;
+
 const q = (s: string): string => JSON.stringify(s);
+
+/** JSON.stringify of a string that recurs from message to message; bounded, cleared when full. */
+function qRecurring(s: string): string {
+  let out = quotedCache.get(s);
+  if (out === undefined) {
+    if (quotedCache.size >= QUOTED_CACHE_MAX) quotedCache.clear();
+    out = JSON.stringify(s);
+    quotedCache.set(s, out);
+  }
+  return out;
+}
 
 /**
  * SendMessageRequestHeaderV2 as the JSON text of extFields, written directly rather than through
@@ -52,13 +67,13 @@ const q = (s: string): string => JSON.stringify(s);
  * sends them; the key order is a…n.
  */
 export function sendHeaderV2Json(h: SendMessageRequestHeader): string {
-  let s = `{"a":${q(h.producerGroup)},"b":${q(h.topic)},"c":${q(h.defaultTopic)},"d":"${h.defaultTopicQueueNums}","e":"${h.queueId}","f":"${h.sysFlag}","g":"${h.bornTimestamp}","h":"${h.flag}"`;
+  let s = `{"a":${qRecurring(h.producerGroup)},"b":${qRecurring(h.topic)},"c":${qRecurring(h.defaultTopic)},"d":"${h.defaultTopicQueueNums}","e":"${h.queueId}","f":"${h.sysFlag}","g":"${h.bornTimestamp}","h":"${h.flag}"`;
   if (h.properties !== undefined) s += `,"i":${q(h.properties)}`;
   if (h.reconsumeTimes !== undefined) s += `,"j":"${h.reconsumeTimes}"`;
   if (h.unitMode !== undefined) s += `,"k":"${h.unitMode}"`;
   if (h.maxReconsumeTimes !== undefined) s += `,"l":"${h.maxReconsumeTimes}"`;
   if (h.batch !== undefined) s += `,"m":"${h.batch}"`;
-  if (h.brokerName !== undefined) s += `,"n":${q(h.brokerName)}`;
+  if (h.brokerName !== undefined) s += `,"n":${qRecurring(h.brokerName)}`;
   return s + '}';
 }
 
@@ -67,7 +82,7 @@ export function sendResponseHeaderJson(h: SendMessageResponseHeader): string {
   let s = `{"msgId":${q(h.msgId)},"queueId":"${h.queueId}","queueOffset":"${h.queueOffset}"`;
   if (h.transactionId !== undefined) s += `,"transactionId":${q(h.transactionId)}`;
   if (h.batchUniqId !== undefined) s += `,"batchUniqId":${q(h.batchUniqId)}`;
-  if (h.MSG_REGION !== undefined) s += `,"MSG_REGION":${q(h.MSG_REGION)}`;
-  if (h.TRACE_ON !== undefined) s += `,"TRACE_ON":${q(h.TRACE_ON)}`;
+  if (h.MSG_REGION !== undefined) s += `,"MSG_REGION":${qRecurring(h.MSG_REGION)}`;
+  if (h.TRACE_ON !== undefined) s += `,"TRACE_ON":${qRecurring(h.TRACE_ON)}`;
   return s + '}';
 }
