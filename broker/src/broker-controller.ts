@@ -188,7 +188,7 @@ export class BrokerController {
       this.ctx.timer.start();
     }
     // Which transactions ended is derived from the op records, so it survives any restart.
-    this.ctx.transactions.bridge.rebuild();
+    this.ctx.transactions.rebuildEnded();
     if (b.brokerRole !== 'SLAVE') this.ctx.transactions.start();
     this.store.onMessageArrived((req) => this.holder.onMessageArrived(req));
     this.holder.start();

@@ -5,7 +5,13 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '@rocketts/client';
-import { decodeOffsetMsgId, type MessageExt, type RemotingCommand } from '@rocketts/protocol';
+import {
+  createRequest,
+  decodeOffsetMsgId,
+  RequestCode,
+  type MessageExt,
+  type RemotingCommand,
+} from '@rocketts/protocol';
 import { BrokerController, resolveBrokerConfig } from '../../broker/src';
 import { startBroker, startNamesrv, type ProcHandle } from '../helpers/cluster';
 import { randomGroup, randomName, randomTopic, tmpStoreDir } from '../helpers/tmp';
@@ -352,5 +358,39 @@ describe('transactions across kill -9 of a broker process', () => {
     const n = after.checks.length;
     await sleep(3 * TX_CONF.transactionCheckInterval);
     expect(after.checks.length).toBe(n);
+  }, 60_000);
+
+  it('a restart does not reload transactions the walk passed longer than the grace ago', async () => {
+    const dir = tmpStoreDir();
+    stops.push(async () => dir.cleanup());
+    const ns = await startNamesrv(dir.dir);
+    stops.push(() => ns.stop());
+    const storeDir = `${dir.dir}/broker`;
+    const conf = { ...TX_CONF, transactionEndedGraceTime: 300 };
+    let proc: ProcHandle = await startBroker({ namesrv: ns.addr, storeDir, conf });
+    stops.push(() => proc.stop());
+    let wire = new Wire(proc.addr);
+    const remembered = async (): Promise<number> => {
+      const r = ok(await wire.invoke(createRequest(RequestCode.GET_BROKER_RUNTIME_INFO)));
+      const table = (JSON.parse((r.body as Buffer).toString()) as { table: Record<string, string> }).table;
+      return Number(table.transactionEndedRemembered);
+    };
+    const topic = randomTopic();
+    const group = randomGroup();
+    for (let i = 0; i < 10; i++)
+      ok(await end(wire, group, await sendHalf(wire, topic, group, `c${i}`), COMMIT));
+    expect(await remembered()).toBeGreaterThanOrEqual(10);
+    // Rounds every 200 ms walk past them and save their progress; 300 ms later they are forgotten.
+    await eventually(async () => expect(await remembered()).toBe(0));
+    wire.client.shutdown();
+    await proc.kill();
+
+    // No check round for a minute after the restart: what is remembered is what the restart loaded.
+    const later = { ...conf, transactionCheckInterval: 60_000 };
+    proc = await startBroker({ namesrv: ns.addr, storeDir, conf: later, port: proc.port });
+    wire = new Wire(proc.addr);
+    stops.push(async () => wire.client.shutdown());
+    expect(await remembered()).toBe(0);
+    expect((await wire.pull(topic)).map((m) => m.body.toString()).sort()).toHaveLength(10);
   }, 60_000);
 });

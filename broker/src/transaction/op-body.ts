@@ -7,6 +7,12 @@
 /** TAGS of an op record that ends a half message (TransactionalMessageUtil.REMOVE_TAG). */
 export const OP_REMOVE_TAG = 'd';
 
+/**
+ * Ours, on op records we write: the half queue's end offset when the transaction ended (every copy of it
+ * lies below). A restart skips op records the check-back walk has passed and whose grace is over.
+ */
+export const OP_HALF_END_PROPERTY = '__HALF_END__';
+
 /** Body of one op record for `halfQueueOffsets`, in the 5.x form. */
 export function encodeOpBody(halfQueueOffsets: readonly number[]): Buffer {
   let s = '';

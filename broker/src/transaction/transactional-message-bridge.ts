@@ -17,7 +17,7 @@ import type { MessageStore } from '../store/message-store';
 import { rePut } from '../store/stored-message';
 import type { TopicConfigManager } from '../topics/topic-config-manager';
 import { HALF_QUEUE_ID } from './half-message';
-import { encodeOpBody, OP_REMOVE_TAG, parseOpBody } from './op-body';
+import { encodeOpBody, OP_HALF_END_PROPERTY, OP_REMOVE_TAG, parseOpBody } from './op-body';
 
 /** The op queue pairs with the half queue by queue id (TransactionalMessageBridge.getOpQueue). */
 export const OP_QUEUE_ID = HALF_QUEUE_ID;
@@ -86,17 +86,19 @@ export class TransactionalMessageBridge {
     return dropped;
   }
 
-  /** Fold every op record still stored into the ended set; call once the store has recovered. */
-  rebuild(): void {
+  /**
+   * Fold the op records still stored into the ended set; call once the store has recovered. Records
+   * `prune` would drop anyway (the walk, at `halfProgress`, passed every copy; older than the grace)
+   * are skipped, so a restart does not load the whole retention period's transactions.
+   */
+  rebuild(halfProgress: number, now: number, graceMs: number): void {
     const cq = this.store.queues.find(SystemTopic.TRANS_OP_HALF, OP_QUEUE_ID);
     if (!cq) return;
-    const halfEnd = this.halfQueueRange().max;
-    const rebuiltAt = Date.now();
+    const skip = { halfProgress, before: now - graceMs };
     for (let off = cq.minOffset; off < cq.maxOffset;) {
       const units = cq.readUnits(off, UNITS_PER_READ);
       if (units.length === 0) break;
-      for (let pos = 0; pos < units.length; pos += CQ_UNIT_SIZE)
-        this.foldOp(readLong(units, pos), halfEnd, rebuiltAt);
+      for (let pos = 0; pos < units.length; pos += CQ_UNIT_SIZE) this.foldOp(readLong(units, pos), now, skip);
       off += units.length / CQ_UNIT_SIZE;
     }
   }
@@ -183,6 +185,7 @@ export class TransactionalMessageBridge {
       properties:
         `${MessageProperty.TAGS}\u0001${OP_REMOVE_TAG}\u0002` +
         `${MessageProperty.TRANSACTION_ID}\u0001${half.key}\u0002` +
+        `${OP_HALF_END_PROPERTY}\u0001${this.halfQueueRange().max}\u0002` +
         `${MessageProperty.WAIT}\u0001false\u0002`,
       tagsCode: tagsCodeOf(OP_REMOVE_TAG),
       sysFlag: MessageSysFlag.TRANSACTION_NOT_TYPE,
@@ -217,14 +220,21 @@ export class TransactionalMessageBridge {
   }
 
   /**
-   * Rebuilt entries cover every copy stored now (`halfEnd`) and count their grace from the restart:
-   * answers to checks sent before a crash arrive after it.
+   * Rebuilt entries count their grace from the restart (answers to checks sent before a crash arrive
+   * after it); an op record without OP_HALF_END_PROPERTY covers every copy stored now.
    */
-  private foldOp(commitLogOffset: number, halfEnd: number, endedAt: number): void {
+  private foldOp(
+    commitLogOffset: number,
+    endedAt: number,
+    skip: { halfProgress: number; before: number },
+  ): void {
     const record = this.store.lookMessageByOffset(commitLogOffset);
     if (!record) return;
     const op = decodeMessageRecord(record);
     if (op.tags !== OP_REMOVE_TAG) return;
+    const recorded = op.properties[OP_HALF_END_PROPERTY];
+    const halfEnd = recorded === undefined ? this.halfQueueRange().max : Number(recorded);
+    if (recorded !== undefined && halfEnd <= skip.halfProgress && op.storeTimestamp < skip.before) return;
     const key = op.properties[MessageProperty.TRANSACTION_ID];
     if (key) {
       this.markEnded(key, halfEnd, endedAt);

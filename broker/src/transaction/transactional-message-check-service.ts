@@ -106,6 +106,11 @@ export class TransactionalMessageCheckService {
     await this.round;
   }
 
+  /** Which transactions ended, from the op records; call once the store and the offsets are loaded. */
+  rebuildEnded(now = Date.now()): void {
+    this.o.bridge.rebuild(this.progress(), now, this.o.config.transactionEndedGraceTime);
+  }
+
   /** Half-queue entries not yet examined by the service (ended ones included until it passes them). */
   pendingHalfMessages(): number {
     const { max } = this.o.bridge.halfQueueRange();
