@@ -19,6 +19,7 @@ export class MessageExt {
   private consumeStart = 0;
   private offsetId: string | undefined;
   private reconsumeOverride: number | undefined;
+  private queueOffsetRead = -1;
 
   // The layout's fields live on the message itself: one object per consumed message, not two.
   private readonly pos: number;
@@ -62,8 +63,10 @@ export class MessageExt {
   get flag(): number {
     return this.buf.readInt32BE(this.pos + 16);
   }
+  /** Read once: consumers' process queues key, sort and remove messages by it. */
   get queueOffset(): number {
-    return readLong(this.buf, this.pos + 20);
+    if (this.queueOffsetRead < 0) this.queueOffsetRead = readLong(this.buf, this.pos + 20);
+    return this.queueOffsetRead;
   }
   get commitLogOffset(): number {
     return readLong(this.buf, this.pos + 28);
