@@ -94,7 +94,7 @@ export class TransactionalMessageBridge {
   rebuild(halfProgress: number, now: number, graceMs: number): void {
     const cq = this.store.queues.find(SystemTopic.TRANS_OP_HALF, OP_QUEUE_ID);
     if (!cq) return;
-    const skip = { halfProgress, before: now - graceMs };
+    const skip = { halfProgress, before: now - graceMs, halfEndNow: this.halfQueueRange().max };
     for (let off = cq.minOffset; off < cq.maxOffset;) {
       const units = cq.readUnits(off, UNITS_PER_READ);
       if (units.length === 0) break;
@@ -226,14 +226,14 @@ export class TransactionalMessageBridge {
   private foldOp(
     commitLogOffset: number,
     endedAt: number,
-    skip: { halfProgress: number; before: number },
+    skip: { halfProgress: number; before: number; halfEndNow: number },
   ): void {
     const record = this.store.lookMessageByOffset(commitLogOffset);
     if (!record) return;
     const op = decodeMessageRecord(record);
     if (op.tags !== OP_REMOVE_TAG) return;
     const recorded = op.properties[OP_HALF_END_PROPERTY];
-    const halfEnd = recorded === undefined ? this.halfQueueRange().max : Number(recorded);
+    const halfEnd = recorded === undefined ? skip.halfEndNow : Number(recorded);
     if (recorded !== undefined && halfEnd <= skip.halfProgress && op.storeTimestamp < skip.before) return;
     const key = op.properties[MessageProperty.TRANSACTION_ID];
     if (key) {

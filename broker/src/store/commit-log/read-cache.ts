@@ -27,7 +27,9 @@ export class BlockPins {
 
   constructor(private readonly cache: CommitLogReadCache) {}
 
+  /** One pin per block per response: consecutive records mostly share a block. */
   add(block: Block): void {
+    if (this.blocks[this.blocks.length - 1] === block) return;
     block.pins++;
     this.blocks.push(block);
   }
@@ -141,12 +143,17 @@ export class CommitLogReadCache {
       pins?.add(b);
       return b.buf.subarray(inFile - blockStart, inFile - blockStart + size);
     }
-    // A record crossing a block boundary is copied out whole: the copy needs no pin.
+    // A record crossing a block boundary is copied out whole (the copy needs no pin); the first part is
+    // copied before the second read, which may reuse its block.
     const firstLen = blockStart + blockLen - inFile;
     const first = this.readInto(offset, firstLen, undefined);
-    const joined = first ? Buffer.from(first) : undefined;
+    if (!first) return undefined;
+    const whole = Buffer.allocUnsafe(size);
+    first.copy(whole, 0);
     const rest = this.readInto(offset + firstLen, size - firstLen, undefined);
-    return joined && rest ? Buffer.concat([joined, rest]) : undefined;
+    if (!rest) return undefined;
+    rest.copy(whole, firstLen);
+    return whole;
   }
 
   private insert(key: number, len: number): Block {

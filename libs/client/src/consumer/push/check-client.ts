@@ -9,6 +9,7 @@ import {
 } from '@rocketts/protocol';
 import type { ClientInstance } from '../../client/client-instance';
 import type { Logger } from '../../logger';
+import { MASTER_ID } from '../../route/topic-publish-info';
 
 /** Socket timeout of CHECK_CLIENT_CONFIG (DefaultMQPushConsumerImpl.checkClientInBroker passes 3000). */
 const CHECK_TIMEOUT_MS = 3000;
@@ -32,7 +33,7 @@ export async function checkClientInBrokers(
     try {
       const entry = await instance.routes.get(sub.topic);
       addrs = entry.route.brokerDatas.flatMap((bd) => {
-        const master = bd.brokerAddrs.get(0);
+        const master = bd.brokerAddrs.get(MASTER_ID);
         return master ? [master] : [];
       });
     } catch (err) {
