@@ -1,13 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Admin, silentLogger } from '@rocketts/client';
+import { Admin, Producer, silentLogger } from '@rocketts/client';
 import { startBroker, startNamesrv, type ProcHandle } from '@rocketts/broker';
 
 export interface BenchCluster {
   namesrvAddr: string;
   /** Started; shut down when the run ends. */
   admin: Admin;
+  /** Started (group bench_<name>_<pid>); shut down when the run ends. */
+  producer: Producer;
 }
 
 export interface BenchClusterOptions {
@@ -21,7 +23,8 @@ export interface BenchClusterOptions {
 
 /**
  * A name server and one broker started through the CLI, as users run them (temporary store, 1 GiB
- * segments), with the scenario's topics created; everything is stopped and deleted after `run`.
+ * segments), with the scenario's topics created and a producer started; everything is stopped and
+ * deleted after `run`.
  */
 export async function withBenchCluster<T>(
   o: BenchClusterOptions,
@@ -31,6 +34,7 @@ export async function withBenchCluster<T>(
   let ns: ProcHandle | undefined;
   let broker: ProcHandle | undefined;
   let admin: Admin | undefined;
+  let producer: Producer | undefined;
   try {
     ns = await startNamesrv(dir);
     broker = await startBroker({
@@ -49,8 +53,15 @@ export async function withBenchCluster<T>(
         writeQueueNums: o.queues,
       });
     }
-    return await run({ namesrvAddr: ns.addr, admin });
+    producer = new Producer({
+      namesrvAddr: ns.addr,
+      producerGroup: `bench_${o.name}_${process.pid}`,
+      logger: silentLogger,
+    });
+    await producer.start();
+    return await run({ namesrvAddr: ns.addr, admin, producer });
   } finally {
+    await producer?.shutdown();
     await admin?.shutdown();
     await broker?.stop();
     await ns?.stop();

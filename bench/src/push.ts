@@ -1,6 +1,6 @@
 import {
   ConsumeFromWhere,
-  Producer,
+  type Producer,
   PushConsumer,
   silentLogger,
   type Message,
@@ -45,28 +45,18 @@ export async function pushScenarios(o: PushOptions): Promise<ScenarioResult[]> {
     ...Object.fromEntries(o.rates.map((rate) => [`latency${rate}`, `BenchLatency${rate}_${process.pid}`])),
   } as Record<string, string>;
   const cluster = { name: 'push', topics: Object.values(topics), queues: o.queues };
-  return withBenchCluster(cluster, async ({ namesrvAddr }) => {
-    const producer = new Producer({
-      namesrvAddr,
-      producerGroup: `bench_push_p_${process.pid}`,
-      logger: silentLogger,
-    });
-    await producer.start();
-    try {
-      // New processes, long-running peers: the same work first runs unmeasured on a topic of its own.
-      const warm = warmUpCount(o.messages);
-      await fillBacklog(producer, topics.warm as string, warm);
-      await drain(namesrvAddr, topics.warm as string, warm, false, 'warm-up');
-      await drain(namesrvAddr, topics.warm as string, warm, true, 'warm-up');
-      await fillBacklog(producer, topics.concurrent as string, o.messages);
-      out.push(await drain(namesrvAddr, topics.concurrent as string, o.messages, false));
-      await fillBacklog(producer, topics.orderly as string, o.messages);
-      out.push(await drain(namesrvAddr, topics.orderly as string, o.messages, true));
-      for (const rate of o.rates) {
-        out.push(await latency(namesrvAddr, producer, topics[`latency${rate}`] as string, rate, o));
-      }
-    } finally {
-      await producer.shutdown();
+  return withBenchCluster(cluster, async ({ namesrvAddr, producer }) => {
+    // New processes, long-running peers: the same work first runs unmeasured on a topic of its own.
+    const warm = warmUpCount(o.messages);
+    await fillBacklog(producer, topics.warm as string, warm);
+    await drain(namesrvAddr, topics.warm as string, warm, false, 'warm-up');
+    await drain(namesrvAddr, topics.warm as string, warm, true, 'warm-up');
+    await fillBacklog(producer, topics.concurrent as string, o.messages);
+    out.push(await drain(namesrvAddr, topics.concurrent as string, o.messages, false));
+    await fillBacklog(producer, topics.orderly as string, o.messages);
+    out.push(await drain(namesrvAddr, topics.orderly as string, o.messages, true));
+    for (const rate of o.rates) {
+      out.push(await latency(namesrvAddr, producer, topics[`latency${rate}`] as string, rate, o));
     }
     return out;
   });

@@ -1,4 +1,4 @@
-import { Producer, PullConsumer, silentLogger, type Message } from '@rocketts/client';
+import { PullConsumer, silentLogger, type Message, type Producer } from '@rocketts/client';
 import { withBenchCluster } from './bench-cluster';
 import type { MessageQueue } from '@rocketts/protocol';
 import {
@@ -34,13 +34,7 @@ export async function rocketScenarios(o: RocketOptions): Promise<ScenarioResult[
     topics: [single, batched, warm],
     queues: o.queues,
   };
-  return withBenchCluster(cluster, async ({ namesrvAddr }) => {
-    const producer = new Producer({
-      namesrvAddr,
-      producerGroup: `bench_${process.pid}`,
-      logger: silentLogger,
-    });
-    await producer.start();
+  return withBenchCluster(cluster, async ({ namesrvAddr, producer }) => {
     const body = Buffer.alloc(MESSAGE_SIZE, 0x61);
     await warmUp(namesrvAddr, producer, warm, warmUpCount(o.messages));
     await producer.send({ topic: single, body });
@@ -75,8 +69,6 @@ export async function rocketScenarios(o: RocketOptions): Promise<ScenarioResult[
         `${batchesInFlight} batches (${IN_FLIGHT} messages) in flight`,
       ),
     );
-    await producer.shutdown();
-
     out.push(await drain(namesrvAddr, single, o.messages + 1, flush));
     return out;
   });

@@ -1,4 +1,4 @@
-import { Producer, PullConsumer, silentLogger } from '@rocketts/client';
+import { PullConsumer, silentLogger } from '@rocketts/client';
 import { withBenchCluster } from './bench-cluster';
 import type { MessageQueue } from '@rocketts/protocol';
 import { IN_FLIGHT, MESSAGE_SIZE, progress, result, windowed, type ScenarioResult } from './measure';
@@ -31,14 +31,8 @@ export async function timerScenarios(o: TimerOptions): Promise<ScenarioResult[]>
   const topics = ['BenchTimerDue', 'BenchTimerPlainA', 'BenchTimerPlainB', 'BenchTimerHeld'].map(
     (t) => `${t}_${process.pid}`,
   );
-  return withBenchCluster({ name: 'timer', topics, queues: QUEUES }, async ({ namesrvAddr }) => {
+  return withBenchCluster({ name: 'timer', topics, queues: QUEUES }, async ({ namesrvAddr, producer }) => {
     const [dueTopic, plainA, plainB, held] = topics as [string, string, string, string];
-    const producer = new Producer({
-      namesrvAddr,
-      producerGroup: `bench_t_${process.pid}`,
-      logger: silentLogger,
-    });
-    await producer.start();
     const body = Buffer.alloc(MESSAGE_SIZE, 0x61);
     for (const t of topics) await producer.send({ topic: t, body });
 
@@ -99,7 +93,6 @@ export async function timerScenarios(o: TimerOptions): Promise<ScenarioResult[]>
     });
     stop();
     out.push(await plain(plainB, `produce, ${o.pending.toLocaleString('en-US')} timer messages held`));
-    await producer.shutdown();
     return out;
   });
 }
