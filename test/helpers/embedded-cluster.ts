@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { Admin, silentLogger } from '@rocketts/client';
+import { Admin, Producer, silentLogger } from '@rocketts/client';
 import {
   BrokerController,
   NamesrvController,
   resolveBrokerConfig,
   resolveNamesrvConfig,
 } from '../../broker/src';
-import { randomTopic, tmpStoreDir } from './tmp';
+import { randomGroup, randomTopic, tmpStoreDir } from './tmp';
 
 export const EMBEDDED_CLUSTER = 'TestCluster';
 
@@ -21,6 +21,8 @@ export interface EmbeddedCluster {
    * until the name server routes it on all of them; returns the topic.
    */
   createTopic(topic?: string, queueNums?: number): Promise<string>;
+  /** A started producer of a new group; `stop()` shuts it down. */
+  startProducer(): Promise<Producer>;
   stop(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
   }
   const admin = new Admin({ namesrvAddr, logger: silentLogger });
   await admin.start();
+  const producers: Producer[] = [];
   return {
     namesrvAddr,
     brokers,
@@ -90,7 +93,14 @@ export async function startEmbeddedCluster(options: EmbeddedClusterOptions = {})
       });
       return topic;
     },
+    async startProducer() {
+      const p = new Producer({ namesrvAddr, producerGroup: randomGroup(), logger: silentLogger });
+      await p.start();
+      producers.push(p);
+      return p;
+    },
     async stop() {
+      for (const p of producers.splice(0)) await p.shutdown();
       await admin.shutdown();
       for (const b of [...brokers].reverse()) await b.shutdown();
       await ns.shutdown();

@@ -45,17 +45,11 @@ describe('consumption end to end: admin calls against a running push consumer', 
 
   beforeAll(async () => {
     cluster = await startEmbeddedCluster({ brokers: 2 });
-    producer = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: randomGroup(),
-      logger: silentLogger,
-    });
-    await producer.start();
+    producer = await cluster.startProducer();
   });
 
   afterAll(async () => {
     for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
-    await producer?.shutdown();
     await cluster?.stop();
   });
 

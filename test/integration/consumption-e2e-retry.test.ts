@@ -5,11 +5,10 @@
  * the DLQ. One in-process name server and broker whose delay levels are seconds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PushConsumer } from '@rocketts/client';
+import type { PushConsumer, Producer } from '@rocketts/client';
 import {
   createLogger,
   dlqTopicOf,
-  Producer,
   PullConsumer,
   retryTopicOf,
   silentLogger,
@@ -71,12 +70,7 @@ describe.concurrent('consumption end to end: retries, DLQ and replay', () => {
 
   beforeAll(async () => {
     cluster = await startEmbeddedCluster({ brokers: 2, brokerConf: { messageDelayLevel: DELAY_LEVELS } });
-    producer = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: randomGroup(),
-      logger: silentLogger,
-    });
-    await producer.start();
+    producer = await cluster.startProducer();
     puller = new PullConsumer({
       namesrvAddr: cluster.namesrvAddr,
       consumerGroup: randomGroup(),
@@ -88,7 +82,6 @@ describe.concurrent('consumption end to end: retries, DLQ and replay', () => {
   afterAll(async () => {
     for (const s of stops.splice(0).reverse()) await s().catch(() => undefined);
     await puller?.shutdown();
-    await producer?.shutdown();
     await cluster?.stop();
   });
 

@@ -1,4 +1,5 @@
-import { LitePullConsumer, Producer, silentLogger, type LitePullConsumerOptions } from '@rocketts/client';
+import type { Producer } from '@rocketts/client';
+import { LitePullConsumer, silentLogger, type LitePullConsumerOptions } from '@rocketts/client';
 import type { MessageExt, MessageQueue } from '@rocketts/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedCluster, waitFor, type EmbeddedCluster } from '../helpers/embedded-cluster';
@@ -46,17 +47,11 @@ describe('LitePullConsumer', () => {
 
   beforeAll(async () => {
     cluster = await startEmbeddedCluster({ brokers: 2 });
-    producer = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: randomGroup(),
-      logger: silentLogger,
-    });
-    await producer.start();
+    producer = await cluster.startProducer();
   });
 
   afterAll(async () => {
     for (const c of clients.splice(0)) await c.shutdown().catch(() => undefined);
-    await producer?.shutdown();
     await cluster?.stop();
   });
 

@@ -1,11 +1,5 @@
-import {
-  Producer,
-  PullConsumer,
-  selectByHash,
-  silentLogger,
-  type Message,
-  type SendOptions,
-} from '@rocketts/client';
+import type { Producer } from '@rocketts/client';
+import { PullConsumer, selectByHash, silentLogger, type Message, type SendOptions } from '@rocketts/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aliOns, aliOptions, type AliProducer } from '../helpers/ali-ons';
 import { drainQueue } from '../helpers/drain';
@@ -30,16 +24,7 @@ describe('producer extras: ordered sends, sharding keys', () => {
   let cluster: EmbeddedCluster;
   const clients: { shutdown(): Promise<void> }[] = [];
 
-  const producer = async (): Promise<Producer> => {
-    const p = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: randomGroup(),
-      logger: silentLogger,
-    });
-    await p.start();
-    clients.push(p);
-    return p;
-  };
+  const producer = (): Promise<Producer> => cluster.startProducer();
 
   /** Per key: where its messages are and in which order, from every queue of `topic`. */
   const pullBack = async (topic: string): Promise<Map<string, Placed>> => {

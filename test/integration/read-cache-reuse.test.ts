@@ -6,7 +6,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Producer, PullConsumer, silentLogger, type Message } from '@rocketts/client';
+import { PullConsumer, silentLogger, type Message } from '@rocketts/client';
 import {
   createRequest,
   decodeMessageRecords,
@@ -40,18 +40,12 @@ describe('read-cache block reuse', () => {
       brokerConf: { readCacheSize: 8 * 1024 * 1024, mappedFileSizeCommitLog: 64 * 1024 * 1024 },
     });
     topic = await cluster.createTopic(undefined, 1);
-    const producer = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: randomGroup(),
-      logger: silentLogger,
-    });
-    await producer.start();
+    const producer = await cluster.startProducer();
     for (let i = 0; i < MESSAGES; i += 64) {
       const batch: Message[] = [];
       for (let j = i; j < Math.min(i + 64, MESSAGES); j++) batch.push({ topic, body: bodyOf(j) });
       await producer.sendBatch(batch);
     }
-    await producer.shutdown();
   }, 120_000);
 
   afterAll(async () => {

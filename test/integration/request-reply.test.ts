@@ -1,6 +1,6 @@
+import type { Producer } from '@rocketts/client';
 import {
   createReply,
-  Producer,
   PullConsumer,
   RequestTimeoutError,
   silentLogger,
@@ -22,16 +22,7 @@ describe('request-reply', () => {
   const clients: { shutdown(): Promise<void> }[] = [];
   const stops: (() => Promise<void>)[] = [];
 
-  const producer = async (): Promise<Producer> => {
-    const p = new Producer({
-      namesrvAddr: cluster.namesrvAddr,
-      producerGroup: randomGroup(),
-      logger: silentLogger,
-    });
-    await p.start();
-    clients.push(p);
-    return p;
-  };
+  const producer = (): Promise<Producer> => cluster.startProducer();
 
   /** Answer every request on `topic` with `answer(request)` until stopped (a PullConsumer + a Producer). */
   const startResponder = async (
