@@ -8,7 +8,7 @@ import {
   type MessageQueue,
 } from '@rocketts/protocol';
 import type { Logger } from '../../logger';
-import { NO_OFFSET, ReadOffsetType, type OffsetStore, type ReadOffsetTypeValue } from './offset-store';
+import { NO_OFFSET, type OffsetStore, type ReadOffsetTypeValue } from './offset-store';
 import { OffsetTable } from './offset-table';
 
 /** Root of broadcasting offset files (LocalFileOffsetStore.LOCAL_OFFSET_STORE_DIR: user.home/.rocketmq_offsets). */
@@ -45,10 +45,8 @@ export class LocalFileOffsetStore implements OffsetStore {
   }
 
   async readOffset(mq: MessageQueue, type: ReadOffsetTypeValue): Promise<number> {
-    if (type !== ReadOffsetType.READ_FROM_STORE) {
-      const inMemory = this.table.get(mq);
-      if (inMemory !== NO_OFFSET || type === ReadOffsetType.READ_FROM_MEMORY) return inMemory;
-    }
+    const cached = this.table.readCached(mq, type);
+    if (cached !== undefined) return cached;
     const key = messageQueueKey(mq);
     const stored = (await this.readFile())?.find(([m]) => messageQueueKey(m) === key);
     if (!stored) return NO_OFFSET;

@@ -1,5 +1,5 @@
 import { messageQueueKey, type MessageQueue } from '@rocketts/protocol';
-import { NO_OFFSET } from './offset-store';
+import { NO_OFFSET, ReadOffsetType, type ReadOffsetTypeValue } from './offset-store';
 
 interface Entry {
   mq: MessageQueue;
@@ -23,6 +23,16 @@ export class OffsetTable {
 
   get(mq: MessageQueue): number {
     return this.entries.get(this.keyOf(mq))?.offset ?? NO_OFFSET;
+  }
+
+  /**
+   * The memory half of OffsetStore.readOffset: the offset to answer without the store, or undefined when
+   * the store must be read (READ_FROM_STORE, or MEMORY_FIRST_THEN_STORE with nothing in memory).
+   */
+  readCached(mq: MessageQueue, type: ReadOffsetTypeValue): number | undefined {
+    if (type === ReadOffsetType.READ_FROM_STORE) return undefined;
+    const inMemory = this.get(mq);
+    return inMemory !== NO_OFFSET || type === ReadOffsetType.READ_FROM_MEMORY ? inMemory : undefined;
   }
 
   has(mq: MessageQueue): boolean {

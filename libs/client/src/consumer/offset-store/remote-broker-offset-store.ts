@@ -2,7 +2,7 @@ import { messageQueueKey, type MessageQueue } from '@rocketts/protocol';
 import type { ClientInstance } from '../../client/client-instance';
 import type { Logger } from '../../logger';
 import { queryConsumerOffset, updateConsumerOffset } from '../offset-requests';
-import { NO_OFFSET, ReadOffsetType, type OffsetStore, type ReadOffsetTypeValue } from './offset-store';
+import { NO_OFFSET, type OffsetStore, type ReadOffsetTypeValue } from './offset-store';
 import { OffsetTable } from './offset-table';
 
 /** The broker address offsets of a queue go to: its master, else any replica (§13). */
@@ -32,10 +32,8 @@ export class RemoteBrokerOffsetStore implements OffsetStore {
   }
 
   async readOffset(mq: MessageQueue, type: ReadOffsetTypeValue): Promise<number> {
-    if (type !== ReadOffsetType.READ_FROM_STORE) {
-      const inMemory = this.table.get(mq);
-      if (inMemory !== NO_OFFSET || type === ReadOffsetType.READ_FROM_MEMORY) return inMemory;
-    }
+    const cached = this.table.readCached(mq, type);
+    if (cached !== undefined) return cached;
     const offset = await queryConsumerOffset(this.instance, await this.addrOf(mq), this.group, mq);
     if (offset !== NO_OFFSET) {
       this.table.update(mq, offset, false);
