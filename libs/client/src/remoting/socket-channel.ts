@@ -10,6 +10,7 @@ import {
   type RemotingCommand,
 } from '@rocketts/protocol';
 import type { Logger } from '../logger';
+import { IntKeyTable } from '../util/int-key-table';
 
 /**
  * One remoting connection, either side. Requests and responses are multiplexed by `opaque`; either
@@ -76,7 +77,8 @@ export class SocketChannel implements RemotingChannel {
   readonly id = nextChannelId++;
   readonly remoteAddress: string;
   private readonly decoder: FrameDecoder;
-  private readonly pending = new Map<number, Pending>();
+  /** opaque → request awaiting its response (not a Map: see IntKeyTable). */
+  private readonly pending = new IntKeyTable<Pending>();
   private readonly closeListeners: ((reason: string) => void)[] = [];
   private outbox: Buffer[] = [];
   private outboxBytes = 0;
@@ -163,7 +165,7 @@ export class SocketChannel implements RemotingChannel {
       this.remoteAddress,
       `connection closed before the response arrived (${reason})`,
     );
-    for (const p of this.pending.values()) p.reject(err);
+    for (const p of this.pending.valueList()) p.reject(err);
     this.pending.clear();
     for (const l of this.closeListeners.splice(0)) l(reason);
   }
@@ -266,11 +268,11 @@ export class SocketChannel implements RemotingChannel {
       return;
     }
     const now = Date.now();
-    for (const [opaque, p] of this.pending) {
+    this.pending.forEach((p, opaque) => {
       if (p.deadline <= now) {
         this.pending.delete(opaque);
         p.reject(new RemotingTimeoutError(this.remoteAddress, opaque, p.timeoutMs, p.code));
       }
-    }
+    });
   }
 }

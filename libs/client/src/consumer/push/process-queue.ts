@@ -1,4 +1,5 @@
 import type { MessageExt, ProcessQueueInfo } from '@rocketts/protocol';
+import { IntKeyTable } from '../../util/int-key-table';
 
 /**
  * A queue this consumer holds is consumed only while its broker lock is younger than this
@@ -22,8 +23,8 @@ const BYTES_PER_MIB = 1024 * 1024;
  * back (`makeMessagesToConsumeAgain`).
  */
 export class ProcessQueue {
-  /** offset → message, for the messages waiting or being consumed concurrently. */
-  private readonly msgs = new Map<number, MessageExt>();
+  /** offset → message, for the messages waiting or being consumed concurrently (not a Map: see IntKeyTable). */
+  private readonly msgs = new IntKeyTable<MessageExt>();
   /**
    * Offsets ascending from `head`; entries whose message was removed stay behind as holes until the head
    * passes them (appends are the common case: pulls return increasing offsets).
@@ -31,7 +32,7 @@ export class ProcessQueue {
   private order: number[] = [];
   private head = 0;
   /** Orderly batch taken by takeMessages and not yet committed or given back. */
-  private readonly consumingOrderly = new Map<number, MessageExt>();
+  private readonly consumingOrderly = new IntKeyTable<MessageExt>();
   private count = 0;
   private bytes = 0;
   /** Highest offset ever put, −1 when none. */
@@ -138,11 +139,11 @@ export class ProcessQueue {
   /** Orderly: the batch succeeded. Returns the offset to commit (one past its last message), −1 if none. */
   commit(): number {
     let last = -1;
-    for (const [offset, m] of this.consumingOrderly) {
+    this.consumingOrderly.forEach((m, offset) => {
       if (offset > last) last = offset;
       this.count--;
       this.bytes -= m.body.length;
-    }
+    });
     this.consumingOrderly.clear();
     return last < 0 ? -1 : last + 1;
   }
