@@ -24,6 +24,13 @@ const TIMEOUT_SCAN_MS = 200;
  * to that queue or when its suspend time runs out.
  */
 export class PullRequestHoldService {
+  /**
+   * topic@queueId → parked pulls. A queue's key stays while it is in use (its list may be empty) and is
+   * deleted only by the periodic scan: a key deleted and set again at every message would make the Map
+   * rehash over and over, and V8 keeps each replaced table with its entries and a link to the next,
+   * which the young-generation collector treats as roots — every parked pull (request, channel) it
+   * reached would be promoted to the old generation.
+   */
   private readonly held = new Map<string, HeldPull[]>();
   private timer: NodeJS.Timeout | undefined;
   private count = 0;
@@ -83,6 +90,10 @@ export class PullRequestHoldService {
   private expire(): void {
     const now = Date.now();
     for (const [key, list] of this.held) {
+      if (list.length === 0) {
+        this.held.delete(key);
+        continue;
+      }
       const keep: HeldPull[] = [];
       const due: HeldPull[] = [];
       for (const p of list) {
@@ -96,7 +107,6 @@ export class PullRequestHoldService {
 
   private replace(key: string, keep: HeldPull[], before: number): void {
     this.count -= before - keep.length;
-    if (keep.length === 0) this.held.delete(key);
-    else this.held.set(key, keep);
+    this.held.set(key, keep);
   }
 }

@@ -56,6 +56,8 @@ export class CommitLogReadCache {
   private readonly blocks = new Map<number, Block>();
   private readonly maxBlocks: number;
   private readonly pool: Buffer[] = [];
+  /** Key of the block last moved to the end of `blocks` (the most recently used), −1 when none. */
+  private newestKey = -1;
 
   constructor(
     private readonly files: MappedFileQueue,
@@ -85,6 +87,7 @@ export class CommitLogReadCache {
   clear(): void {
     for (const b of this.blocks.values()) this.evict(b);
     this.blocks.clear();
+    this.newestKey = -1;
   }
 
   /** Blocks held for reuse (for tests and runtime info). */
@@ -132,10 +135,13 @@ export class CommitLogReadCache {
     if (inFile + size <= blockStart + blockLen) {
       const key = file.fileFromOffset + blockStart;
       let b = this.blocks.get(key);
-      if (b) {
+      if (b && key !== this.newestKey) {
+        // Least recently used first: re-inserting moves the block to the end. Consecutive reads of
+        // one block skip it (each delete and set churns the Map's table).
         this.blocks.delete(key);
         this.blocks.set(key, b);
-      } else {
+        this.newestKey = key;
+      } else if (!b) {
         b = this.insert(key, blockLen);
       }
       const need = inFile + size - blockStart;
@@ -169,6 +175,7 @@ export class CommitLogReadCache {
         : Buffer.allocUnsafeSlow(len);
     const b: Block = { mem, buf: mem.subarray(0, len), valid: 0, pins: 0, evicted: false };
     this.blocks.set(key, b);
+    this.newestKey = key;
     return b;
   }
 
