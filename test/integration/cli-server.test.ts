@@ -1,10 +1,17 @@
 import { execFile } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Admin, silentLogger } from '@rocketts/client';
-import { CLI, startBroker, startCli, startNamesrv, type ProcHandle } from '../helpers/cluster';
+import {
+  BROKER_NODE_OPTIONS,
+  CLI,
+  startBroker,
+  startCli,
+  startNamesrv,
+  type ProcHandle,
+} from '../helpers/cluster';
 import { tmpStoreDir } from '../helpers/tmp';
 
 const run = promisify(execFile);
@@ -68,6 +75,9 @@ describe('rocketts namesrv / broker commands', () => {
       const ns = await startNamesrv(d.dir);
       const storeDir = join(d.dir, 'b');
       const broker = await startBroker({ namesrv: ns.addr, storeDir });
+      // Started as a user's script would, with the broker's V8 heap options on its command line.
+      const argv = readFileSync(`/proc/${broker.proc.pid}/cmdline`, 'utf8').split('\0');
+      expect(argv.slice(1, 1 + BROKER_NODE_OPTIONS.length)).toEqual(BROKER_NODE_OPTIONS);
       expect(existsSync(join(storeDir, 'abort'))).toBe(true);
       expect(await broker.stop()).toBe(0);
       expect(existsSync(join(storeDir, 'abort'))).toBe(false);
