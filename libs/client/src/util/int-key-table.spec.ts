@@ -57,3 +57,44 @@ describe('IntKeyTable', () => {
     for (const k of live) expect(t.get(k)).toEqual({ k });
   });
 });
+
+describe('IntKeyTable slots and overflow', () => {
+  it('keeps an entry whose slot comes round again (a long-held request) apart from the new key there', () => {
+    const t = new IntKeyTable<{ k: number }>();
+    t.set(5, { k: 5 });
+    for (let k = 6; k < 6 + 10_000; k++) {
+      t.set(k, { k });
+      expect(t.get(5)).toEqual({ k: 5 });
+      expect(t.get(k)).toEqual({ k });
+      t.delete(k);
+    }
+    expect(t.size).toBe(1);
+    expect(t.entryList()).toEqual([[5, { k: 5 }]]);
+  });
+
+  it('grows for a wide window and keeps every entry through the move', () => {
+    const t = new IntKeyTable<{ k: number }>();
+    for (let k = 1000; k < 4000; k++) t.set(k, { k });
+    expect(t.size).toBe(3000);
+    for (let k = 1000; k < 4000; k++) expect(t.get(k)).toEqual({ k });
+    expect(t.entryList().map(([k]) => k)).toEqual(Array.from({ length: 3000 }, (_, i) => 1000 + i));
+    for (let k = 1000; k < 4000; k += 2) expect(t.delete(k)).toBe(true);
+    expect(t.size).toBe(1500);
+    expect(t.has(1000)).toBe(false);
+    expect(t.get(1001)).toEqual({ k: 1001 });
+  });
+
+  it('holds more entries than its largest slot array, through the overflow', () => {
+    const t = new IntKeyTable<{ k: number }>();
+    for (let k = 0; k < 20_000; k++) t.set(k * 3, { k });
+    expect(t.size).toBe(20_000);
+    for (let k = 0; k < 20_000; k++) expect(t.get(k * 3)).toEqual({ k });
+    t.set(3, { k: -1 });
+    expect(t.size).toBe(20_000);
+    expect(t.get(3)).toEqual({ k: -1 });
+    t.clear();
+    expect(t.size).toBe(0);
+    expect(t.get(3)).toBeUndefined();
+    expect(t.entryList()).toEqual([]);
+  });
+});

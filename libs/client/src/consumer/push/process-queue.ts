@@ -32,7 +32,7 @@ export class ProcessQueue {
   private order: number[] = [];
   private head = 0;
   /** Orderly batch taken by takeMessages and not yet committed or given back. */
-  private readonly consumingOrderly = new IntKeyTable<MessageExt>();
+  private readonly consumingOrderly = new Map<number, MessageExt>();
   private count = 0;
   private bytes = 0;
   /** Highest offset ever put, −1 when none. */
@@ -139,11 +139,11 @@ export class ProcessQueue {
   /** Orderly: the batch succeeded. Returns the offset to commit (one past its last message), −1 if none. */
   commit(): number {
     let last = -1;
-    this.consumingOrderly.forEach((m, offset) => {
+    for (const [offset, m] of this.consumingOrderly) {
       if (offset > last) last = offset;
       this.count--;
       this.bytes -= m.body.length;
-    });
+    }
     this.consumingOrderly.clear();
     return last < 0 ? -1 : last + 1;
   }
