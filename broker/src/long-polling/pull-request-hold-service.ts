@@ -70,21 +70,16 @@ export class PullRequestHoldService {
   onMessageArrived(req: DispatchRequest): void {
     // Called for every stored message: nothing to build when no pull is parked.
     if (this.count === 0) return;
-    const key = `${req.topic}@${req.queueId}`;
-    const list = this.held.get(key);
-    if (!list) return;
-    const keep: HeldPull[] = [];
-    const woken: HeldPull[] = [];
-    for (const p of list) {
-      if (!p.channel.isActive()) continue;
-      const matches =
+    const list = this.held.get(`${req.topic}@${req.queueId}`);
+    if (!list || list.length === 0) return;
+    const woken = this.take(
+      list,
+      (p) =>
         req.consumeQueueOffset >= p.pullFromOffset &&
         p.filter.isMatchedByConsumeQueue(req.tagsCode) &&
-        (!p.filter.isMatchedByCommitLog || p.filter.isMatchedByCommitLog(req.properties));
-      (matches ? woken : keep).push(p);
-    }
-    this.replace(key, keep, list.length);
-    for (const p of woken) this.wake(p);
+        (!p.filter.isMatchedByCommitLog || p.filter.isMatchedByCommitLog(req.properties)),
+    );
+    if (woken) for (const p of woken) this.wake(p);
   }
 
   private expire(): void {
@@ -94,19 +89,25 @@ export class PullRequestHoldService {
         this.held.delete(key);
         continue;
       }
-      const keep: HeldPull[] = [];
-      const due: HeldPull[] = [];
-      for (const p of list) {
-        if (!p.channel.isActive()) continue;
-        (p.deadline <= now ? due : keep).push(p);
-      }
-      this.replace(key, keep, list.length);
-      for (const p of due) this.wake(p);
+      const due = this.take(list, (p) => p.deadline <= now);
+      if (due) for (const p of due) this.wake(p);
     }
   }
 
-  private replace(key: string, keep: HeldPull[], before: number): void {
-    this.count -= before - keep.length;
-    this.held.set(key, keep);
+  /**
+   * Remove from `list`, in place, the pulls `wanted` picks and those whose connection is gone; returns
+   * the picked ones (undefined when none: the per-message path allocates nothing then).
+   */
+  private take(list: HeldPull[], wanted: (p: HeldPull) => boolean): HeldPull[] | undefined {
+    let picked: HeldPull[] | undefined;
+    let kept = 0;
+    for (const p of list) {
+      if (!p.channel.isActive()) continue;
+      if (wanted(p)) (picked ??= []).push(p);
+      else list[kept++] = p;
+    }
+    this.count -= list.length - kept;
+    list.length = kept;
+    return picked;
   }
 }
