@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MappedFileQueue } from '../mapped-file/mapped-file-queue';
-import { CommitLogReadCache, READ_BLOCK_SIZE } from './read-cache';
+import { CommitLogReadCache, READ_AHEAD_BYTES, READ_BLOCK_SIZE } from './read-cache';
 
 const SEGMENT = 4 * READ_BLOCK_SIZE; // four full blocks per segment
 const CAPACITY = 2 * READ_BLOCK_SIZE; // the cache holds two blocks
@@ -87,5 +87,35 @@ describe('CommitLogReadCache', () => {
     // Block 0 starts at position 0, so the write is cached; the file still holds the original bytes.
     cache.populate(f, 0, src, 0, src.length);
     expect(cache.read(0, 1024)?.equals(src)).toBe(true);
+  });
+
+  it('reads ahead on a miss, so consecutive records share one read()', () => {
+    const cache = new CommitLogReadCache(files, CAPACITY);
+    const reads = vi.spyOn(files.last!, 'readInto');
+    for (let at = 0; at < 200 * 1024; at += 1000) expectBytes(cache.read(at, 1000), at);
+    expect(reads).toHaveBeenCalledTimes(1);
+    expect(reads.mock.calls[0]?.[2]).toBe(READ_AHEAD_BYTES);
+  });
+
+  it('never reads ahead past the bytes written', () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'read-cache-tail-'));
+    const tailFiles = new MappedFileQueue(dir2, SEGMENT);
+    try {
+      const f = tailFiles.lastForAppend();
+      f.append(Buffer.alloc(10_000, 1), 0, 10_000);
+      const cache = new CommitLogReadCache(tailFiles, CAPACITY);
+      const reads = vi.spyOn(f, 'readInto');
+      expect(cache.read(0, 100)?.equals(Buffer.alloc(100, 1))).toBe(true);
+      expect(reads.mock.calls[0]?.[2]).toBe(10_000);
+      expect(cache.read(10_000, 1)).toBeUndefined();
+      f.append(Buffer.alloc(5_000, 2), 0, 5_000);
+      expect(cache.read(9_990, 20)?.equals(Buffer.concat([Buffer.alloc(10, 1), Buffer.alloc(10, 2)]))).toBe(
+        true,
+      );
+      expect(reads.mock.calls[1]?.slice(1)).toEqual([10_000, 5_000, 10_000]);
+    } finally {
+      tailFiles.close();
+      rmSync(dir2, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,11 @@ import type { MappedFileQueue } from '../mapped-file/mapped-file-queue';
 
 /** Cache granularity: consumers of different queues walk the same region, so they share blocks. */
 export const READ_BLOCK_SIZE = 4 * 1024 * 1024; // 4 MiB
+/**
+ * A miss reads at least this much (up to the block's end and the written end): consumers of the
+ * queues interleaved in one region then share one read() instead of making one per record.
+ */
+export const READ_AHEAD_BYTES = 256 * 1024; // 256 KiB
 /** Evicted blocks kept for reuse; eviction and allocation come in pairs, so a few suffice. */
 const POOL_BLOCKS = 4;
 
@@ -145,7 +150,11 @@ export class CommitLogReadCache {
         b = this.insert(key, blockLen);
       }
       const need = inFile + size - blockStart;
-      if (b.valid < need) b.valid += file.readInto(b.buf, b.valid, need - b.valid, blockStart + b.valid);
+      if (b.valid < need) {
+        const ahead = Math.min(blockLen, file.wrotePosition - blockStart, b.valid + READ_AHEAD_BYTES);
+        const want = Math.max(need, ahead) - b.valid;
+        b.valid += file.readInto(b.buf, b.valid, want, blockStart + b.valid);
+      }
       pins?.add(b);
       return b.buf.subarray(inFile - blockStart, inFile - blockStart + size);
     }
