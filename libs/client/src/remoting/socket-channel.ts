@@ -3,6 +3,7 @@ import {
   DEFAULT_MAX_FRAME_LENGTH,
   encodeFrame,
   FrameDecoder,
+  type FrameReader,
   isResponse,
   RemotingConnectError,
   RemotingFlag,
@@ -170,14 +171,26 @@ export class SocketChannel implements RemotingChannel {
     for (const l of this.closeListeners.splice(0)) l(reason);
   }
 
-  /**
-   * Bytes read from the socket, for sockets that read into their own buffer (`onread`) and so emit no
-   * 'data'. The chunk is kept (partial frames, bodies of decoded commands): it must not be reused.
-   */
+  /** Bytes from a 'data' event. The chunk is kept (partial frames, bodies of decoded commands). */
   receive(chunk: Buffer): void {
+    this.receiveFrames(this.decoder, chunk);
+  }
+
+  /**
+   * Commands assembled by the owner of a socket that reads into memory it chooses (`onread`, no
+   * 'data' events): `reader.onRead(n)` is called here so a malformed frame closes this connection.
+   */
+  receiveRead(reader: FrameReader, n: number): void {
+    this.receiveFrames(reader, n);
+  }
+
+  private receiveFrames(source: FrameDecoder | FrameReader, input: Buffer | number): void {
     let cmds: RemotingCommand[];
     try {
-      cmds = this.decoder.push(chunk);
+      cmds =
+        typeof input === 'number'
+          ? (source as FrameReader).onRead(input)
+          : (source as FrameDecoder).push(input);
     } catch (err) {
       this.options.logger.warn('malformed frame, closing connection', {
         remote: this.remoteAddress,

@@ -52,14 +52,19 @@ export class FrameDecoder {
   }
 
   private frameSize(buf: Buffer, pos: number): number {
-    const length = buf.readInt32BE(pos);
-    if (length < 4) throw new ProtocolError(`frame length ${length} is smaller than the 4-byte header word`);
-    if (length + 4 > this.maxFrameLength) throw new FrameTooLargeError(length + 4, this.maxFrameLength);
-    return length + 4;
+    return frameSizeAt(buf, pos, this.maxFrameLength);
   }
 
   private join(): Buffer {
     if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
     return this.chunks[0] as Buffer;
   }
+}
+
+/** Whole size (length word included) of the frame whose length word is at `pos`, checked against the cap. */
+export function frameSizeAt(buf: Buffer, pos: number, maxFrameLength: number): number {
+  const length = buf.readInt32BE(pos);
+  if (length < 4) throw new ProtocolError(`frame length ${length} is smaller than the 4-byte header word`);
+  if (length + 4 > maxFrameLength) throw new FrameTooLargeError(length + 4, maxFrameLength);
+  return length + 4;
 }

@@ -3,3 +3,4 @@ export * from './json-header';
 export * from './rocketmq-header';
 export * from './frame-codec';
 export * from './frame-decoder';
+export * from './frame-reader';
