@@ -94,6 +94,11 @@ function stealShare(a: [number, number] | undefined, b: [number, number] | undef
   return (b[1] - a[1]) / (b[0] - a[0]);
 }
 
+/** V8 options of the bench process (package.json starts it with the heap option docs/operations.md recommends). */
+function nodeFlags(): string {
+  return process.execArgv.length > 0 ? ` (${process.execArgv.join(' ')})` : '';
+}
+
 function report(results: ScenarioResult[], messages: number, argv: string): string {
   const peer = (system: string, kind: 'produce' | 'consume'): ScenarioResult | undefined =>
     results.find((r) => r.system === system && r.name.startsWith(kind));
@@ -102,7 +107,7 @@ function report(results: ScenarioResult[], messages: number, argv: string): stri
     p ? `${(r.msgPerSec / p.msgPerSec).toFixed(2)}×` : 'n/a';
   const lines = [
     `Command: \`npm run bench${argv ? ` -- ${argv}` : ''}\` — ${messages.toLocaleString('en-US')} messages of 1 KiB per scenario,`,
-    `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+    `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}${nodeFlags()}, ${new Date().toISOString().slice(0, 10)}.`,
     '',
     '| System | Scenario | msg/s | MiB/s | vs RabbitMQ | vs NATS | Notes |',
     '|---|---|---:|---:|---:|---:|---|',
