@@ -9,3 +9,4 @@ export * from './compression';
 export * from './batch-body';
 export * from './message-id';
 export * from './topic-rules';
+export * from './buffer-view';
