@@ -1,4 +1,4 @@
-import { crc32 } from 'node:zlib';
+import { tableCrc32 } from './table-crc32';
 
 /*
  * Whole-record CRC, in the form of RocketMQ 5's `enabledAppendPropCRC`: the last property of the
@@ -57,19 +57,11 @@ function bodyLengthPos(buf: Buffer, pos: number): number {
   return pos + 84 + ((sysFlag & 0x10) !== 0 ? 12 : 0) + ((sysFlag & 0x20) !== 0 ? 12 : 0);
 }
 
-/** Joins the two covered ranges: one native crc32 call costs less than two on small inputs. */
-let scratch = Buffer.allocUnsafe(1024);
-
-/** CRC of [record start, body) and [body end, CRC entry). */
+/** CRC of [record start, body) and [body end, CRC entry), read in place. */
 function recordCrc(buf: Buffer, pos: number, size: number): number {
   const lenPos = bodyLengthPos(buf, pos);
   const bodyEnd = lenPos + 4 + buf.readInt32BE(lenPos);
   const entry = pos + size - CRC_RESERVED_LEN;
   if (bodyEnd < lenPos + 4 || bodyEnd > entry) return -1;
-  const headLen = lenPos + 4 - pos;
-  const total = headLen + entry - bodyEnd;
-  if (scratch.length < total) scratch = Buffer.allocUnsafe(Math.max(total, scratch.length * 2));
-  buf.copy(scratch, 0, pos, lenPos + 4);
-  buf.copy(scratch, headLen, bodyEnd, entry);
-  return crc32(scratch.subarray(0, total)) & 0x7fffffff;
+  return tableCrc32(buf, bodyEnd, entry, tableCrc32(buf, pos, lenPos + 4)) & 0x7fffffff;
 }
