@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildPullSysFlag } from '../codes/flags';
 import { decodeBatchBody, encodeBatchBody } from './batch-body';
-import { createOffsetMsgId, decodeOffsetMsgId, UniqKeyGenerator } from './message-id';
+import { createOffsetMsgId, decodeOffsetMsgId, hexLong, UniqKeyGenerator } from './message-id';
 import { decodeProperties, encodeProperties, findProperty, scanSendProperties } from './properties';
 import { encodeHostAddress, parseAddress } from './host-address';
 import { javaHashCode } from './tag-hash';
@@ -79,6 +79,14 @@ describe('message ids (§8, §19.4)', () => {
     expect(v6).toHaveLength(56);
     expect(decodeOffsetMsgId(v6)).toMatchObject({ port: 10911, offset: 42, addr: '[0:0:0:0:0:0:0:1]:10911' });
     expect(() => decodeOffsetMsgId('XYZ')).toThrow(/offset message id/);
+  });
+
+  it('renders offsets as 16 upper-case hex digits, as the bytes of a long would', () => {
+    for (const n of [0, 1, 255, 0xffffffff, 2 ** 32, 433858845551, 2 ** 53 - 1]) {
+      const b = Buffer.alloc(8);
+      b.writeBigInt64BE(BigInt(n));
+      expect(hexLong(n)).toBe(b.toString('hex').toUpperCase());
+    }
   });
 
   it('generates 32-hex-digit unique keys with a constant 12-byte prefix', () => {
