@@ -1,6 +1,7 @@
 import {
   BLANK_MAGIC,
   createOffsetMsgId,
+  hexLong,
   measureMessageRecord,
   MessageSysFlag,
   writeMessageRecord,
@@ -302,7 +303,7 @@ export class CommitLog {
       this.hostHex = storeHost.toString('hex').toUpperCase();
       this.hostHexOf = storeHost;
     }
-    return this.hostHex + offset.toString(16).toUpperCase().padStart(16, '0');
+    return this.hostHex + hexLong(offset);
   }
 
   /** Room for `n` bytes: the staging buffer, after writing it out if full, or a dedicated buffer for a huge record. */

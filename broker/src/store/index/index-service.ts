@@ -12,7 +12,10 @@ export interface IndexQueryResult {
 
 /** |hashCode|, with Integer.MIN_VALUE mapped to 0 (IndexService.indexKeyHashMethod). */
 export function indexKeyHash(topic: string, key: string): number {
-  const h = Math.abs(javaHashCode(`${topic}#${key}`));
+  // javaHashCode(`${topic}#${key}`) without building (and flattening) the joined string per message.
+  let h = (Math.imul(javaHashCode(topic), 31) + 35) | 0;
+  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+  h = Math.abs(h);
   return h < 0 || h > 0x7fffffff ? 0 : h;
 }
 
