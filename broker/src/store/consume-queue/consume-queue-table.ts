@@ -58,7 +58,7 @@ export class ConsumeQueueTable {
     this.dirty.add(cq);
   }
 
-  /** End of a dispatch batch: one write per touched queue. */
+  /** Write every queue's pending units (checkpoint, end of recovery). */
   flushPendingWrites(): void {
     for (const cq of this.dirty) cq.flushPending();
     this.dirty.clear();

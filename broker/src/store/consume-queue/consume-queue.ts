@@ -3,8 +3,13 @@ import { readLong } from '@rocketts/protocol';
 import { MappedFileQueue } from '../mapped-file/mapped-file-queue';
 import { CQ_UNIT_SIZE, isValidUnit, writeCqUnit } from './cq-unit';
 
-/** Units gathered during one dispatch batch, written with one write() per queue. */
-const PENDING_INITIAL_BYTES = 64 * CQ_UNIT_SIZE;
+/**
+ * Units are gathered and written once this many are pending, or sooner when the queue is read,
+ * flushed for a checkpoint, truncated or closed: one write() per 1,024 units rather than one per
+ * dispatch batch (3.5 % of the event loop on batched sends). Units not yet written are covered like
+ * everything after the checkpoint: recovery re-dispatches them from the commit log.
+ */
+const PENDING_WRITE_BYTES = 1024 * CQ_UNIT_SIZE;
 
 /**
  * The logical queue of one topic/queueId: 20-byte units in fixed-size files under
@@ -16,7 +21,7 @@ export class ConsumeQueue {
   private minUnit = 0;
   /** Logical offset one past the last unit (pending ones included). */
   private maxUnit = 0;
-  private pending = Buffer.allocUnsafe(PENDING_INITIAL_BYTES);
+  private pending = Buffer.allocUnsafe(PENDING_WRITE_BYTES);
   private pendingLen = 0;
   private pendingStart = 0;
   /** Highest commit-log offset + size referenced (to know what recovery must re-dispatch). */
@@ -80,16 +85,12 @@ export class ConsumeQueue {
   }
 
   private appendPending(commitLogOffset: number, size: number, tagsCode: number): void {
-    if (this.pendingLen + CQ_UNIT_SIZE > this.pending.length) {
-      const bigger = Buffer.allocUnsafe(this.pending.length * 2);
-      this.pending.copy(bigger, 0, 0, this.pendingLen);
-      this.pending = bigger;
-    }
     writeCqUnit(this.pending, this.pendingLen, commitLogOffset, size, tagsCode);
     this.pendingLen += CQ_UNIT_SIZE;
+    if (this.pendingLen === this.pending.length) this.flushPending();
   }
 
-  /** Write the units gathered since the last call (end of a dispatch batch). */
+  /** Write the units gathered since the last call. */
   flushPending(): void {
     if (this.pendingLen === 0) return;
     this.writeUnits(this.pendingStart, this.pending, this.pendingLen);
@@ -169,6 +170,7 @@ export class ConsumeQueue {
   }
 
   close(): void {
+    this.flushPending();
     this.files.close();
   }
 

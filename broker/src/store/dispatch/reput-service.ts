@@ -32,7 +32,6 @@ export class ReputService {
 
   dispatchBatch(batch: readonly DispatchRequest[]): void {
     for (const req of batch) this.apply(req, true, true);
-    this.queues.flushPendingWrites();
     if (this.listeners.length === 0) return;
     for (const req of batch) {
       if (!isConsumable(req.sysFlag)) continue;
