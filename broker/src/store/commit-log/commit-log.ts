@@ -120,6 +120,7 @@ export class CommitLog {
     this.commit();
     this.flusher?.stop();
     await this.files.flush();
+    await this.files.idle();
     this.groupCommit?.stop();
   }
 

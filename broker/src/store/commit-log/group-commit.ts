@@ -6,6 +6,8 @@ interface FlushWaiter {
   resolve(flushed: boolean): void;
 }
 
+/** Group-commit rounds allowed to overlap (each an fdatasync of the segments written since the last). */
+const MAX_ROUNDS_IN_FLIGHT = 2;
 /** How often waiters are checked against their deadline. */
 const TIMEOUT_SCAN_MS = 100;
 
@@ -16,7 +18,9 @@ const TIMEOUT_SCAN_MS = 100;
  */
 export class GroupCommitService {
   private waiters: FlushWaiter[] = [];
-  private syncing = false;
+  /** fdatasync rounds under way, and the log's end when the last one started (what it covers). */
+  private inFlight = 0;
+  private covering = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -46,17 +50,25 @@ export class GroupCommitService {
     for (const w of this.waiters.splice(0)) w.resolve(false);
   }
 
+  /**
+   * Start a round unless one under way covers every byte written; a second may start while the
+   * first runs (bytes written since it started need their own), a third waits for a completion.
+   */
   private kick(): void {
-    if (this.syncing || this.stopped || this.waiters.length === 0) return;
-    this.syncing = true;
+    if (this.stopped || this.waiters.length === 0) return;
+    const written = this.files.maxOffset;
+    if (this.inFlight > 0 && this.covering >= written) return;
+    if (this.inFlight >= MAX_ROUNDS_IN_FLIGHT) return;
+    this.inFlight++;
+    this.covering = written;
     this.files.flush().then(
       (flushed) => {
-        this.syncing = false;
+        this.inFlight--;
         this.release(flushed);
         this.kick();
       },
       (err: Error) => {
-        this.syncing = false;
+        this.inFlight--;
         this.onError(err);
       },
     );

@@ -96,6 +96,11 @@ export class MappedFileQueue {
     return this.flushedOffset;
   }
 
+  /** Settles once no fdatasync of any segment is under way (before closing them). */
+  async idle(): Promise<void> {
+    await Promise.all(this.files.map((f) => f.idle()));
+  }
+
   /** Keep bytes before `offset`; zero the rest of its segment and delete later segments. */
   truncateTo(offset: number): void {
     const keep: MappedFile[] = [];

@@ -10,6 +10,9 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 
+/** fdatasyncs of one file allowed to run at once (libuv's pool has 4 threads). */
+const MAX_SYNCS_IN_FLIGHT = 2;
+
 /** Segment files are named by the offset of their first byte, 20 digits (as RocketMQ's UtilAll.offset2FileName). */
 export function offsetToFileName(offset: number): string {
   return String(offset).padStart(20, '0');
@@ -27,7 +30,10 @@ export class MappedFile {
   /** Bytes known to be on disk. */
   flushedPosition = 0;
   private fd: number;
+  /** The fdatasync started last while it runs, the write position it covers, and all that run. */
   private flushing: Promise<number> | undefined;
+  private flushingTo = 0;
+  private readonly syncs = new Set<Promise<number>>();
 
   private constructor(
     dir: string,
@@ -95,22 +101,40 @@ export class MappedFile {
   }
 
   /**
-   * fdatasync what has been written; concurrent callers share one in-flight sync and a caller that
-   * arrives during it gets a second one. Resolves with the flushed position.
+   * fdatasync what has been written; resolves with the flushed position. A caller whose bytes an
+   * fdatasync under way already covers shares it; otherwise a new one starts at once, alongside it
+   * (each covers what was written before it started), up to MAX_SYNCS_IN_FLIGHT — waiting for the
+   * one under way to finish first left the disk idle while the event loop was busy.
    */
   flush(): Promise<number> {
     if (this.flushedPosition >= this.wrotePosition) return Promise.resolve(this.flushedPosition);
-    if (this.flushing) return this.flushing.then(() => this.flush());
     const target = this.wrotePosition;
-    this.flushing = new Promise<number>((resolve, reject) => {
+    const latest = this.flushing;
+    if (latest && this.flushingTo >= target) return latest;
+    if (latest && this.syncs.size >= MAX_SYNCS_IN_FLIGHT) return latest.then(() => this.flush());
+    this.flushingTo = target;
+    const sync = new Promise<number>((resolve, reject) => {
       fdatasync(this.fd, (err) => {
-        this.flushing = undefined;
+        this.syncs.delete(sync);
+        if (this.flushing === sync) this.flushing = undefined;
         if (err) return reject(err);
         this.flushedPosition = Math.max(this.flushedPosition, target);
         resolve(this.flushedPosition);
       });
     });
-    return this.flushing;
+    this.flushing = sync;
+    this.syncs.add(sync);
+    return sync;
+  }
+
+  /** fdatasyncs of this file under way. */
+  get syncsInFlight(): number {
+    return this.syncs.size;
+  }
+
+  /** Settles once no fdatasync of this file is under way (before closing it). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.syncs]);
   }
 
   /** Forget everything from `position` on: zero it (truncate + re-extend keeps the file sparse). */
