@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as headers from './index';
 import type { HeaderCodec } from './header-codec';
@@ -66,6 +68,24 @@ describe('custom header codecs', () => {
       'h',
     ]);
     expect(headers.SendMessageRequestHeaderV1.encode(h)).toMatchObject({ producerGroup: 'G', topic: 'T' });
+  });
+
+  it('decodes the same where code generation from strings is disabled', () => {
+    // The built package in a process that refuses `new Function`: codecs fall back to a loop.
+    const dist = join(__dirname, '../../dist/headers/index.js');
+    const ext = { consumerGroup: 'g', topic: 't', queueId: '+7', setZeroIfNotFound: 'TRUE' };
+    const script = `const h = require(${JSON.stringify(dist)});
+      const c = h.QueryConsumerOffsetRequestHeader;
+      let missing = '';
+      try { c.decode(undefined); } catch (e) { missing = e.message; }
+      console.log(JSON.stringify({ decoded: c.decode(${JSON.stringify(ext)}), missing }));`;
+    const r = spawnSync(process.execPath, ['--disallow-code-generation-from-strings', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { decoded: unknown; missing: string };
+    expect(out.decoded).toEqual(headers.QueryConsumerOffsetRequestHeader.decode(ext));
+    expect(out.missing).toMatch(/missing/);
   });
 
   it('parses like Java: ints strictly, booleans true only for "true" in any case', () => {

@@ -106,13 +106,36 @@ function compileDecode(
     throw new HeaderFieldError(name, field(i).wire, undefined);
   };
   const parse = (i: number, raw: string): unknown => parseValue(name, field(i).wire, field(i).type, raw);
-  const make = new Function(
-    'NO_FIELDS',
-    'missing',
-    'parse',
-    `return function decode(ext) {\n${lines.join('\n')}\n};`,
-  );
+  let make: (...args: unknown[]) => unknown;
+  try {
+    make = new Function(
+      'NO_FIELDS',
+      'missing',
+      'parse',
+      `return function decode(ext) {\n${lines.join('\n')}\n};`,
+    ) as (...args: unknown[]) => unknown;
+  } catch {
+    // Code generation from strings is disabled (node --disallow-code-generation-from-strings).
+    return loopDecode(fields, missing, parse);
+  }
   return make(NO_FIELDS, missing, parse) as (ext: Record<string, string> | undefined) => unknown;
+}
+
+/** The same decoding as a loop over the fields, where strings cannot be compiled. */
+function loopDecode(
+  fields: readonly HeaderField[],
+  missing: (i: number) => never,
+  parse: (i: number, raw: string) => unknown,
+): (ext: Record<string, string> | undefined) => unknown {
+  return (ext) => {
+    const out: Record<string, unknown> = {};
+    fields.forEach((f, i) => {
+      const raw = ext?.[f.wire];
+      if (raw === undefined && f.required) missing(i);
+      out[f.field] = raw === undefined || f.type === 'string' ? raw : parse(i, raw);
+    });
+    return out;
+  };
 }
 
 function parseValue(header: string, field: string, type: FieldType, raw: string): string | number | boolean {
