@@ -137,6 +137,24 @@ describe('store recovery', () => {
     expect(readAll(a, 'R', 1)).toEqual(readAll(b, 'R', 1));
   });
 
+  it("writes a queue's units once 1,024 are pending, growing its buffer on the way", async () => {
+    const dir = dirFor();
+    const a = await open(dir, { flushIntervalConsumeQueue: 600_000 });
+    for (let i = 0; i < 2100; i++) await a.putMessage(inner('Q', 0, `m${i}`));
+    const cqDir = join(dir, 'consumequeue', 'Q', '0');
+    // Segments are named by their first byte's offset: joined in order they are the queue's bytes.
+    const file = Buffer.concat(
+      readdirSync(cqDir)
+        .sort()
+        .map((f) => readFileSync(join(cqDir, f))),
+    );
+    const written = (unit: number): boolean =>
+      !file.subarray(unit * 20, unit * 20 + 20).equals(Buffer.alloc(20));
+    expect(written(0) && written(1023) && written(2047)).toBe(true);
+    expect(written(2048)).toBe(false); // still pending
+    expect(readAll(a, 'Q', 0).map((m) => m.body)).toEqual(Array.from({ length: 2100 }, (_, i) => `m${i}`));
+  });
+
   it('truncates a torn tail at random positions and keeps queues consistent with the log', async () => {
     // TORN_ROUNDS=300 for a long soak; 12 random cuts keep the suite fast.
     for (let round = 0; round < Number(process.env.TORN_ROUNDS ?? 12); round++) {

@@ -10,6 +10,8 @@ import { CQ_UNIT_SIZE, isValidUnit, writeCqUnit } from './cq-unit';
  * everything after the checkpoint: recovery re-dispatches them from the commit log.
  */
 const PENDING_WRITE_BYTES = 1024 * CQ_UNIT_SIZE;
+/** A queue's pending buffer starts this small and doubles up to PENDING_WRITE_BYTES: brokers hold thousands of queues. */
+const PENDING_INITIAL_BYTES = 64 * CQ_UNIT_SIZE;
 
 /**
  * The logical queue of one topic/queueId: 20-byte units in fixed-size files under
@@ -21,7 +23,7 @@ export class ConsumeQueue {
   private minUnit = 0;
   /** Logical offset one past the last unit (pending ones included). */
   private maxUnit = 0;
-  private pending = Buffer.allocUnsafe(PENDING_WRITE_BYTES);
+  private pending = Buffer.allocUnsafe(PENDING_INITIAL_BYTES);
   private pendingLen = 0;
   private pendingStart = 0;
   /** Highest commit-log offset + size referenced (to know what recovery must re-dispatch). */
@@ -85,9 +87,14 @@ export class ConsumeQueue {
   }
 
   private appendPending(commitLogOffset: number, size: number, tagsCode: number): void {
+    if (this.pendingLen === this.pending.length) {
+      const bigger = Buffer.allocUnsafe(this.pending.length * 2);
+      this.pending.copy(bigger, 0, 0, this.pendingLen);
+      this.pending = bigger;
+    }
     writeCqUnit(this.pending, this.pendingLen, commitLogOffset, size, tagsCode);
     this.pendingLen += CQ_UNIT_SIZE;
-    if (this.pendingLen === this.pending.length) this.flushPending();
+    if (this.pendingLen >= PENDING_WRITE_BYTES) this.flushPending();
   }
 
   /** Write the units gathered since the last call. */
