@@ -6,21 +6,16 @@ interface FlushWaiter {
   resolve(flushed: boolean): void;
 }
 
-/** Group-commit rounds allowed to overlap (each an fdatasync of the segments written since the last). */
-const MAX_ROUNDS_IN_FLIGHT = 2;
 /** How often waiters are checked against their deadline. */
 const TIMEOUT_SCAN_MS = 100;
 
 /**
  * SYNC_FLUSH group commit (CommitLog.GroupCommitService): a send is acknowledged only when an
- * fdatasync that started after its bytes were written has finished. While one fdatasync runs, new
- * writes queue up and the next one covers them all, so one sync serves many messages.
+ * fdatasync that started after its bytes were written has finished. One sync serves every send
+ * written before it started; sends written while it runs get the next, which may start alongside it.
  */
 export class GroupCommitService {
   private waiters: FlushWaiter[] = [];
-  /** fdatasync rounds under way, and the log's end when the last one started (what it covers). */
-  private inFlight = 0;
-  private covering = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -51,26 +46,14 @@ export class GroupCommitService {
   }
 
   /**
-   * Start a round unless one under way covers every byte written; a second may start while the
-   * first runs (bytes written since it started need their own), a third waits for a completion.
+   * Ask the segments for an fdatasync covering every byte written so far. MappedFile.flush decides
+   * whether one under way already does, a new one starts alongside it or waits: see there.
    */
   private kick(): void {
-    if (this.stopped || this.waiters.length === 0) return;
-    const written = this.files.maxOffset;
-    if (this.inFlight > 0 && this.covering >= written) return;
-    if (this.inFlight >= MAX_ROUNDS_IN_FLIGHT) return;
-    this.inFlight++;
-    this.covering = written;
+    if (this.stopped) return;
     this.files.flush().then(
-      (flushed) => {
-        this.inFlight--;
-        this.release(flushed);
-        this.kick();
-      },
-      (err: Error) => {
-        this.inFlight--;
-        this.onError(err);
-      },
+      (flushed) => this.release(flushed),
+      (err: Error) => this.onError(err),
     );
   }
 

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { javaHashCode, MessageSysFlag } from '@rocketts/protocol';
+import { continueJavaHashCode, javaHashCode, MessageSysFlag } from '@rocketts/protocol';
 import type { DispatchRequest } from '../dispatch/dispatch-request';
 import { IndexFile } from './index-file';
 
@@ -13,9 +13,7 @@ export interface IndexQueryResult {
 /** |hashCode|, with Integer.MIN_VALUE mapped to 0 (IndexService.indexKeyHashMethod). */
 export function indexKeyHash(topic: string, key: string): number {
   // javaHashCode(`${topic}#${key}`) without building (and flattening) the joined string per message.
-  let h = (Math.imul(javaHashCode(topic), 31) + 35) | 0;
-  for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
-  h = Math.abs(h);
+  const h = Math.abs(continueJavaHashCode(continueJavaHashCode(javaHashCode(topic), '#'), key));
   return h < 0 || h > 0x7fffffff ? 0 : h;
 }
 

@@ -173,32 +173,38 @@ export class SocketChannel implements RemotingChannel {
 
   /** Bytes from a 'data' event. The chunk is kept (partial frames, bodies of decoded commands). */
   receive(chunk: Buffer): void {
-    this.receiveFrames(this.decoder, chunk);
+    let cmds: RemotingCommand[];
+    try {
+      cmds = this.decoder.push(chunk);
+    } catch (err) {
+      return this.closeMalformed(err as Error);
+    }
+    this.dispatch(cmds);
   }
 
   /**
-   * Commands assembled by the owner of a socket that reads into memory it chooses (`onread`, no
-   * 'data' events): `reader.onRead(n)` is called here so a malformed frame closes this connection.
+   * `n` bytes read by the owner of a socket that reads into memory it chooses (`onread`, no 'data'
+   * events) through `reader`; decoded here so a malformed frame closes this connection.
    */
   receiveRead(reader: FrameReader, n: number): void {
-    this.receiveFrames(reader, n);
-  }
-
-  private receiveFrames(source: FrameDecoder | FrameReader, input: Buffer | number): void {
     let cmds: RemotingCommand[];
     try {
-      cmds =
-        typeof input === 'number'
-          ? (source as FrameReader).onRead(input)
-          : (source as FrameDecoder).push(input);
+      cmds = reader.onRead(n);
     } catch (err) {
-      this.options.logger.warn('malformed frame, closing connection', {
-        remote: this.remoteAddress,
-        reason: (err as Error).message,
-      });
-      this.close(`malformed frame: ${(err as Error).message}`);
-      return;
+      return this.closeMalformed(err as Error);
     }
+    this.dispatch(cmds);
+  }
+
+  private closeMalformed(err: Error): void {
+    this.options.logger.warn('malformed frame, closing connection', {
+      remote: this.remoteAddress,
+      reason: err.message,
+    });
+    this.close(`malformed frame: ${err.message}`);
+  }
+
+  private dispatch(cmds: RemotingCommand[]): void {
     for (const cmd of cmds) {
       if (isResponse(cmd)) {
         const p = this.pending.get(cmd.opaque);

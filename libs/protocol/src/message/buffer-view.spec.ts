@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { copySmall, setLong, viewOf } from './buffer-view';
-import { readLong, writeLong } from './long';
+import { copySmall, viewOf } from './buffer-view';
+import { readLong, setLong, writeLong } from './long';
 
 describe('buffer views', () => {
   it('address the buffer, not its pool: a slice at an offset of a shared ArrayBuffer', () => {

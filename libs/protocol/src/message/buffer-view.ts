@@ -5,8 +5,6 @@
  * store wraps where Buffer's would throw.
  */
 
-const TWO_32 = 0x100000000;
-
 let lastBuffer: Buffer | undefined;
 let lastView: DataView | undefined;
 
@@ -17,13 +15,6 @@ export function viewOf(buf: Buffer): DataView {
     lastBuffer = buf;
   }
   return lastView as DataView;
-}
-
-/** A 64-bit big-endian field from a JS number (offsets and timestamps stay far below 2^53). */
-export function setLong(view: DataView, pos: number, n: number): void {
-  const hi = Math.floor(n / TWO_32);
-  view.setInt32(pos, hi);
-  view.setUint32(pos + 4, n - hi * TWO_32);
 }
 
 /** Copy a few bytes (host fields): a loop beats Buffer.copy's call and argument checks below ~32 bytes. */

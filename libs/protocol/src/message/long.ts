@@ -10,6 +10,13 @@ export function writeLong(buf: Buffer, pos: number, n: number): void {
   buf.writeUInt32BE(n - hi * TWO_32, pos + 4);
 }
 
+/** writeLong through a DataView (see buffer-view.ts): the record writer's stores. */
+export function setLong(view: DataView, pos: number, n: number): void {
+  const hi = Math.floor(n / TWO_32);
+  view.setInt32(pos, hi);
+  view.setUint32(pos + 4, n - hi * TWO_32);
+}
+
 export function readLong(buf: Buffer, pos: number): number {
   return buf.readInt32BE(pos) * TWO_32 + buf.readUInt32BE(pos + 4);
 }

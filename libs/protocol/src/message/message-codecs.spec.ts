@@ -4,7 +4,7 @@ import { decodeBatchBody, encodeBatchBody } from './batch-body';
 import { createOffsetMsgId, decodeOffsetMsgId, hexLong, UniqKeyGenerator } from './message-id';
 import { decodeProperties, encodeProperties, findProperty, scanSendProperties } from './properties';
 import { encodeHostAddress, parseAddress } from './host-address';
-import { javaHashCode } from './tag-hash';
+import { continueJavaHashCode, javaHashCode } from './tag-hash';
 
 describe('properties string (§7.4, §19.5)', () => {
   it('encodes in insertion order as ali-ons does', () => {
@@ -109,6 +109,11 @@ describe('tag hash codes (§19.6)', () => {
     ['中文', 646394],
     ['a-very-long-tag-name-to-overflow', 514294891],
   ])('%s → %i', (tag, code) => expect(javaHashCode(tag)).toBe(code));
+
+  it('continues a prefix hash as if the strings were joined', () => {
+    expect(continueJavaHashCode(javaHashCode('a-very-long-'), 'tag-name-to-overflow')).toBe(514294891);
+    expect(['TagA', 'TagB'].map(javaHashCode)).toEqual([2598919, 2598920]); // usable as a map callback
+  });
 });
 
 describe('pull sysFlag (§19.7)', () => {

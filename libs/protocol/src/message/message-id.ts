@@ -94,7 +94,7 @@ export class UniqKeyGenerator {
     if (now >= this.nextMonthStart) this.rollMonth(now);
     const sinceMonth = (now - this.monthStart) >>> 0;
     this.counter = (this.counter + 1) & 0xffff;
-    return this.prefix + hex8(sinceMonth) + hex4(this.counter);
+    return this.prefix + hex32(sinceMonth) + hex16(this.counter);
   }
 
   private rollMonth(now: number): void {
@@ -104,5 +104,7 @@ export class UniqKeyGenerator {
   }
 }
 
-const hex8 = hex32;
-const hex4 = (n: number): string => (HEX_BYTE[(n >>> 8) & 0xff] as string) + (HEX_BYTE[n & 0xff] as string);
+/** 4 upper-case hex digits of an unsigned 16-bit value. */
+function hex16(n: number): string {
+  return (HEX_BYTE[(n >>> 8) & 0xff] as string) + (HEX_BYTE[n & 0xff] as string);
+}

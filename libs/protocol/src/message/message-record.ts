@@ -1,7 +1,8 @@
 import { crc32 } from 'node:zlib';
 import { MessageSysFlag } from '../codes/flags';
 import { ProtocolError } from '../errors/protocol-error';
-import { copySmall, setLong, viewOf } from './buffer-view';
+import { copySmall, viewOf } from './buffer-view';
+import { setLong } from './long';
 import { MessageExt } from './message-ext';
 import { MAX_PROPERTIES_BYTES } from './properties';
 import { inflateBody } from './compression';

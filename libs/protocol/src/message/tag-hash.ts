@@ -3,7 +3,12 @@
  * consume queues and sent in subscriptions' codeSet. "TagA" → 2598919, "*" → 42.
  */
 export function javaHashCode(s: string): number {
-  let h = 0;
+  return continueJavaHashCode(0, s);
+}
+
+/** The hash of a string that starts with a prefix hashing to `prefixHash`, then `s` (no joined string built). */
+export function continueJavaHashCode(prefixHash: number, s: string): number {
+  let h = prefixHash;
   for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
   return h;
 }

@@ -22,7 +22,8 @@ export class FrameDecoder {
     if (this.buffered > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
-      if (this.needed < 0 && this.buffered >= 4) this.needed = this.frameSize(this.join(), 0);
+      if (this.needed < 0 && this.buffered >= 4)
+        this.needed = frameSizeAt(this.join(), 0, this.maxFrameLength);
       if (this.needed < 0 || this.buffered < this.needed) return out;
       chunk = this.join();
       this.chunks = [];
@@ -31,7 +32,7 @@ export class FrameDecoder {
     }
     let pos = 0;
     while (chunk.length - pos >= 4) {
-      const size = this.frameSize(chunk, pos);
+      const size = frameSizeAt(chunk, pos, this.maxFrameLength);
       if (chunk.length - pos < size) {
         this.needed = size;
         break;
@@ -49,10 +50,6 @@ export class FrameDecoder {
   /** Bytes received that do not yet form a whole frame. */
   get bufferedBytes(): number {
     return this.buffered;
-  }
-
-  private frameSize(buf: Buffer, pos: number): number {
-    return frameSizeAt(buf, pos, this.maxFrameLength);
   }
 
   private join(): Buffer {
