@@ -16,6 +16,12 @@ export default tseslint.config(
     },
   },
   {
+    // Package entries (CommonJS, hand-written): see libs/protocol/index.js.
+    files: ['libs/*/index.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {
       'no-restricted-properties': [

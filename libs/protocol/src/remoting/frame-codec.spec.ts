@@ -170,6 +170,22 @@ describe('FrameDecoder', () => {
     expect(got).toEqual(expected);
   });
 
+  it('copies a frame spanning chunks once and leaves the frames after it in their chunk', () => {
+    const body = (n: number): Buffer => Buffer.alloc(n, n & 0xff);
+    const big = encodeFrameToBuffer({ ...createRequest(320, { a: 'g' }, body(5000)), opaque: 1 });
+    const small = encodeFrameToBuffer({ ...createRequest(310, { a: 'g' }, body(100)), opaque: 2 });
+    const tail = Buffer.concat([big.subarray(3000), small, small.subarray(0, 10)]);
+    const d = new FrameDecoder();
+    expect(d.push(big.subarray(0, 3000))).toEqual([]);
+    const [first, second] = d.push(tail);
+    expect(first?.body).toEqual(body(5000));
+    expect(first?.body?.buffer).not.toBe(tail.buffer);
+    // The frame after the spanning one is a view of the chunk it arrived in, not a copy.
+    expect(second?.body).toEqual(body(100));
+    expect(second?.body?.buffer).toBe(tail.buffer);
+    expect(d.bufferedBytes).toBe(10);
+  });
+
   it('rejects a frame longer than the cap before buffering it', () => {
     const d = new FrameDecoder(1024);
     const head = Buffer.alloc(8);

@@ -5,7 +5,9 @@ import { DEFAULT_MAX_FRAME_LENGTH, decodeFramePayload } from './frame-codec';
 
 /**
  * Streaming frame decoder: bytes in any chunking → commands. A partial frame is kept as a list of
- * chunks and joined once when complete, so a large body arriving in many chunks is copied once.
+ * chunks; once all its bytes are there they are copied into a buffer of the frame's size, and the
+ * last chunk's bytes past it stay where they are (the start of the next frame), so each byte of a
+ * frame spanning chunks is copied once and bytes of frames inside one chunk not at all.
  * After it throws, the stream is out of sync and the owner must close the connection (as Netty's
  * LengthFieldBasedFrameDecoder does).
  */
@@ -23,12 +25,17 @@ export class FrameDecoder {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
       if (this.needed < 0 && this.buffered >= 4)
-        this.needed = frameSizeAt(this.join(), 0, this.maxFrameLength);
+        this.needed = frameSizeAt(this.lengthWord(), 0, this.maxFrameLength);
       if (this.needed < 0 || this.buffered < this.needed) return out;
-      chunk = this.join();
+      const frame = Buffer.allocUnsafe(this.needed);
+      let at = 0;
+      for (const c of this.chunks) at += c.copy(frame, at, 0, Math.min(c.length, frame.length - at));
+      // Only the last chunk can reach past the frame: everything before it was short of `needed`.
+      chunk = chunk.subarray(chunk.length - (this.buffered - this.needed));
       this.chunks = [];
       this.buffered = 0;
       this.needed = -1;
+      out.push(decodeFramePayload(frame.subarray(4)));
     }
     let pos = 0;
     while (chunk.length - pos >= 4) {
@@ -52,9 +59,10 @@ export class FrameDecoder {
     return this.buffered;
   }
 
-  private join(): Buffer {
-    if (this.chunks.length > 1) this.chunks = [Buffer.concat(this.chunks, this.buffered)];
-    return this.chunks[0] as Buffer;
+  /** The first four buffered bytes in one buffer (they may arrive split across chunks). */
+  private lengthWord(): Buffer {
+    const first = this.chunks[0] as Buffer;
+    return first.length >= 4 ? first : Buffer.concat(this.chunks, this.buffered).subarray(0, 4);
   }
 }
 
