@@ -41,5 +41,6 @@ export function processSendResponse(
   if (h.MSG_REGION !== undefined) result.regionId = h.MSG_REGION;
   if (h.TRACE_ON !== undefined) result.traceOn = h.TRACE_ON !== 'false';
   if (!prepared.batch) return result;
-  return { ...result, msgIds: [...prepared.uniqKeys], offsetMsgIds: h.msgId.split(',') };
+  // prepared is the send's own: its key list becomes the result's without a copy.
+  return { ...result, msgIds: prepared.uniqKeys, offsetMsgIds: h.msgId.split(',') };
 }

@@ -43,6 +43,8 @@ export function checkMessageShape(msg: unknown): Message {
 }
 
 export function checkPropertiesSize(encoded: string): void {
+  // A UTF-16 unit takes at most 3 UTF-8 bytes: short text needs no count (the per-message path).
+  if (encoded.length * 3 <= MAX_PROPERTIES_BYTES) return;
   const n = Buffer.byteLength(encoded, 'utf8');
   if (n > MAX_PROPERTIES_BYTES)
     throw new InvalidArgumentError('properties', `${n} bytes exceed ${MAX_PROPERTIES_BYTES}`);

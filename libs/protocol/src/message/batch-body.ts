@@ -20,21 +20,22 @@ export interface BatchEntry {
 }
 
 export function encodeBatchBody(entries: readonly BatchEntry[]): Buffer {
-  const props = entries.map((e) => Buffer.from(e.properties, 'utf8'));
+  // Property lengths first (they precede the text); the text is then written in place, not via a Buffer each.
+  const propLens = entries.map((e) => Buffer.byteLength(e.properties, 'utf8'));
   let size = 0;
-  entries.forEach((e, i) => (size += BATCH_ENTRY_OVERHEAD + e.body.length + (props[i] as Buffer).length));
+  entries.forEach((e, i) => (size += BATCH_ENTRY_OVERHEAD + e.body.length + (propLens[i] as number)));
   const out = Buffer.allocUnsafe(size);
   let p = 0;
   entries.forEach((e, i) => {
-    const pb = props[i] as Buffer;
-    out.writeInt32BE(20 + e.body.length + pb.length, p);
+    const propLen = propLens[i] as number;
+    out.writeInt32BE(20 + e.body.length + propLen, p);
     out.writeInt32BE(0, p + 4);
     out.writeInt32BE(0, p + 8);
     out.writeInt32BE(e.flag, p + 12);
     out.writeInt32BE(e.body.length, p + 16);
     p += 20 + e.body.copy(out, p + 20);
-    out.writeUInt16BE(pb.length, p);
-    p += 2 + pb.copy(out, p + 2);
+    out.writeUInt16BE(propLen, p);
+    p += 2 + out.write(e.properties, p + 2, propLen, 'utf8');
   });
   return out;
 }
