@@ -3,6 +3,7 @@ import {
   createResponse,
   decodeBatchBody,
   encodeHostAddress,
+  overlaySendProperties,
   scanSendProperties,
   isWriteable,
   MessageProperty,
@@ -21,6 +22,7 @@ import {
   UniqKeyGenerator,
   type RemotingCommand,
   type SendMessageRequestHeader,
+  type SendProperties,
 } from '@rocketts/protocol';
 import type { BrokerContext } from '../broker-context';
 import type { RequestProcessor } from '../remoting/request-processor';
@@ -105,16 +107,17 @@ export class SendMessageProcessor implements RequestProcessor {
     }
     const msgs: MessageInner[] = [];
     if (batch) {
-      const batchProps = stripUniqKey(header.properties ?? '');
+      const text = stripUniqKey(header.properties ?? '');
+      const shared: SharedProperties = { text, scan: scanSendProperties(text) };
       for (const e of decodeBatchBody(cmd.body ?? Buffer.alloc(0))) {
-        const m = this.message(header, target, e.flag, e.body, joinProps(e.properties, batchProps));
+        const m = this.message(header, target, e.flag, e.body, e.properties, shared);
         if (typeof m === 'string') return createResponse(cmd, ResponseCode.MESSAGE_ILLEGAL, m);
         if ('code' in m) return createResponse(cmd, m.code, m.remark);
         msgs.push(m);
       }
       if (msgs.length === 0) return createResponse(cmd, ResponseCode.MESSAGE_ILLEGAL, 'the batch is empty');
     } else {
-      const m = this.message(header, target, header.flag, cmd.body ?? EMPTY, header.properties ?? '');
+      const m = this.message(header, target, header.flag, cmd.body ?? EMPTY, header.properties ?? '', NONE);
       if (typeof m === 'string') return createResponse(cmd, ResponseCode.MESSAGE_ILLEGAL, m);
       if ('code' in m) return createResponse(cmd, m.code, m.remark);
       msgs.push(m);
@@ -197,18 +200,25 @@ export class SendMessageProcessor implements RequestProcessor {
    * The message to store: the broker adds CLUSTER (and UNIQ_KEY when absent, as 5.x brokers do) and
    * derives tags, keys and WAIT. One object literal, no spreads: this runs for every message. Only a
    * message carrying DELAY (or a timer property) goes on to a put hook. A string is why the message
-   * is illegal; a refusal carries its own response code (timer messages).
+   * is illegal; a refusal carries its own response code (timer messages). `own` and `shared` are
+   * scanned apart and joined without being read again: reading a joined string copies it whole.
    */
   private message(
     h: SendMessageRequestHeader,
     t: Target,
     flag: number,
     body: Buffer,
-    props: string,
+    own: string,
+    shared: SharedProperties,
   ): MessageInner | string | TimerRefusal {
-    const p = scanSendProperties(props);
-    let s = props;
+    const p =
+      shared.text.length === 0
+        ? scanSendProperties(own)
+        : overlaySendProperties(scanSendProperties(own), shared.scan);
+    let s = own;
     if (s.length > 0 && s.charCodeAt(s.length - 1) !== 2) s += '\u0002';
+    // Shared text is whole entries, each ending in U+0002 (stripUniqKey).
+    s += shared.text;
     let uniqKey = p.uniqKey;
     if (!uniqKey) {
       uniqKey = this.uniqKeys.next();
@@ -263,6 +273,14 @@ export class SendMessageProcessor implements RequestProcessor {
 
 const EMPTY = Buffer.alloc(0);
 
+/** Batch-level properties: the text appended to every message of the batch, and its scan. */
+interface SharedProperties {
+  text: string;
+  scan: SendProperties;
+}
+
+const NONE: SharedProperties = { text: '', scan: {} };
+
 /** Batch-level properties are appended to each message (≤ 5.3.3); a batch UNIQ_KEY would override each message's own, a known bug, so it is dropped. */
 function stripUniqKey(props: string): string {
   return props
@@ -270,9 +288,4 @@ function stripUniqKey(props: string): string {
     .filter((kv) => kv.length > 0 && !kv.startsWith(`${MessageProperty.UNIQ_KEY}\u0001`))
     .map((kv) => kv + '\u0002')
     .join('');
-}
-
-function joinProps(own: string, batch: string): string {
-  if (batch.length === 0) return own;
-  return own.length === 0 || own.endsWith('\u0002') ? own + batch : `${own}\u0002${batch}`;
 }

@@ -14,7 +14,7 @@ import { MappedFileQueue } from '../mapped-file/mapped-file-queue';
 import { PutMessageStatus, type PutMessageStatusValue } from '../statuses';
 import { AsyncFlusher } from './async-flusher';
 import { GroupCommitService } from './group-commit';
-import { sealRecordCrc, withCrcPlaceholder } from './record-crc';
+import { CRC_PLACEHOLDER, sealRecordCrc, withoutCrcEntry } from './record-crc';
 
 /** A message as the broker hands it to the store (MessageExtBrokerInner). */
 export interface MessageInner {
@@ -236,7 +236,8 @@ export class CommitLog {
       preparedTransactionOffset: msg.preparedTransactionOffset,
       body: msg.body,
       topic: msg.topic,
-      properties: withCrcPlaceholder(msg.properties),
+      properties: withoutCrcEntry(msg.properties),
+      propertiesTail: CRC_PLACEHOLDER,
     };
   }
 

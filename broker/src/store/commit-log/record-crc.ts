@@ -12,16 +12,15 @@ export const CRC_PROPERTY_NAME = '__CRC32#';
 /** "__CRC32#" + U+0001 + 10 digits + U+0002. */
 export const CRC_RESERVED_LEN = 20;
 const PREFIX = Buffer.from(`${CRC_PROPERTY_NAME}\u0001`, 'latin1');
-const PLACEHOLDER = `${CRC_PROPERTY_NAME}\u00010000000000\u0002`;
+/** The entry as stored before sealRecordCrc fills in the digits: the record's properties tail. */
+export const CRC_PLACEHOLDER = Buffer.from(`${CRC_PROPERTY_NAME}\u00010000000000\u0002`, 'latin1');
 
-/** Properties with any existing CRC entry removed and the placeholder appended. */
-export function withCrcPlaceholder(properties: string): string {
+/** Properties without a CRC entry of their own (one copied from a stored message): the placeholder follows. */
+export function withoutCrcEntry(properties: string): string {
   const at = properties.indexOf(CRC_PROPERTY_NAME + '\u0001');
-  if (at >= 0 && (at === 0 || properties.charCodeAt(at - 1) === 2)) {
-    const end = properties.indexOf('\u0002', at);
-    properties = properties.slice(0, at) + (end < 0 ? '' : properties.slice(end + 1));
-  }
-  return properties + PLACEHOLDER;
+  if (at < 0 || (at > 0 && properties.charCodeAt(at - 1) !== 2)) return properties;
+  const end = properties.indexOf('\u0002', at);
+  return properties.slice(0, at) + (end < 0 ? '' : properties.slice(end + 1));
 }
 
 /** Fill the placeholder at the end of the record [pos, pos + size). */

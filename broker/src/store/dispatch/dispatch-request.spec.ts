@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeHostAddress, encodeMessageRecord, encodeProperties } from '@rocketts/protocol';
-import { sealRecordCrc, withCrcPlaceholder } from '../commit-log/record-crc';
+import { CRC_PLACEHOLDER, sealRecordCrc } from '../commit-log/record-crc';
 import { checkRecord } from './dispatch-request';
 
 function record(bornHost = encodeHostAddress('127.0.0.1', 1)): Buffer {
@@ -18,7 +18,8 @@ function record(bornHost = encodeHostAddress('127.0.0.1', 1)): Buffer {
     preparedTransactionOffset: 0,
     body: Buffer.from('hello world'),
     topic: 'R',
-    properties: withCrcPlaceholder(encodeProperties({ KEYS: 'k1', TAGS: 'T' })),
+    properties: encodeProperties({ KEYS: 'k1', TAGS: 'T' }),
+    propertiesTail: CRC_PLACEHOLDER,
   });
   sealRecordCrc(rec, 0, rec.length);
   return rec;

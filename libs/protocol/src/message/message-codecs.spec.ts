@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { buildPullSysFlag } from '../codes/flags';
 import { decodeBatchBody, encodeBatchBody } from './batch-body';
 import { createOffsetMsgId, decodeOffsetMsgId, hexLong, UniqKeyGenerator } from './message-id';
-import { decodeProperties, encodeProperties, findProperty, scanSendProperties } from './properties';
+import {
+  decodeProperties,
+  encodeProperties,
+  findProperty,
+  overlaySendProperties,
+  scanSendProperties,
+} from './properties';
 import { encodeHostAddress, parseAddress } from './host-address';
 import { continueJavaHashCode, javaHashCode } from './tag-hash';
 
@@ -48,6 +54,24 @@ describe('properties string (§7.4, §19.5)', () => {
       uniqKey: 'U',
     });
     expect(scanSendProperties('DELAY\u0001\u0002').delay).toBeUndefined();
+  });
+
+  it('overlays the scan of a later text as scanning the joined text would', () => {
+    const a = encodeProperties({ TAGS: 'A', KEYS: 'ka', WAIT: 'true', UNIQ_KEY: 'U' });
+    const b = encodeProperties({
+      WAIT: 'false',
+      TAGS: 'B',
+      TIMER_DELAY_MS: '5',
+      DELAY: '2',
+      TRAN_MSG: 'true',
+    });
+    expect(overlaySendProperties(scanSendProperties(a), scanSendProperties(b))).toEqual(
+      scanSendProperties(a + b),
+    );
+    expect(overlaySendProperties(scanSendProperties(b), scanSendProperties(a))).toEqual(
+      scanSendProperties(b + a),
+    );
+    expect(overlaySendProperties(scanSendProperties(a), {})).toEqual(scanSendProperties(a));
   });
 
   it.each(['TIMER_DELIVER_MS', 'TIMER_DELAY_SEC', 'TIMER_DELAY_MS', '__STARTDELIVERTIME'])(

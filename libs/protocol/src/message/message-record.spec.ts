@@ -182,5 +182,24 @@ describe('stored message record — encode/decode', () => {
   it('refuses topics over 127 bytes and properties over 32767 bytes', () => {
     expect(() => encodeMessageRecord({ ...baseInput(), topic: 'x'.repeat(128) })).toThrow(/127/);
     expect(() => encodeMessageRecord({ ...baseInput(), properties: 'x'.repeat(32768) })).toThrow(/32767/);
+    const tail = Buffer.from('T\u0001tail\u0002');
+    expect(() =>
+      encodeMessageRecord({
+        ...baseInput(),
+        properties: 'x'.repeat(32767 - tail.length + 1),
+        propertiesTail: tail,
+      }),
+    ).toThrow(/32767/);
+  });
+
+  it('stores a properties tail after the text, inside the same properties length', () => {
+    const text = encodeProperties({ KEYS: 'k é' });
+    const tail = Buffer.from('TAIL\u0001x\u0002', 'latin1');
+    const joined = encodeMessageRecord({ ...baseInput(), properties: text + tail.toString('latin1') });
+    const split = encodeMessageRecord({ ...baseInput(), properties: text, propertiesTail: tail });
+    expect(split).toEqual(joined);
+    expect(decodeMessageRecord(split, 0).properties).toEqual({ KEYS: 'k é', TAIL: 'x' });
+    const onlyTail = encodeMessageRecord({ ...baseInput(), properties: '', propertiesTail: tail });
+    expect(decodeMessageRecord(onlyTail, 0).properties).toEqual({ TAIL: 'x' });
   });
 });

@@ -70,6 +70,11 @@ export interface MessageRecordInput {
   body: Buffer;
   topic: string;
   properties: string;
+  /**
+   * Bytes stored right after `properties`, inside the same PROPERTIESLENGTH (a store's own trailing
+   * entry, whole properties included): written as they are, so the text needs no concatenation.
+   */
+  propertiesTail?: Buffer;
   /** CRC of `body` when the caller already knows it. */
   bodyCrc?: number;
 }
@@ -83,7 +88,7 @@ export interface RecordSize {
 /** Size of the record `input` encodes to; throws when topic or properties exceed the V1 format. */
 export function measureMessageRecord(input: MessageRecordInput): RecordSize {
   const topicBytes = Buffer.byteLength(input.topic, 'utf8');
-  const propertiesBytes = Buffer.byteLength(input.properties, 'utf8');
+  const propertiesBytes = Buffer.byteLength(input.properties, 'utf8') + (input.propertiesTail?.length ?? 0);
   if (topicBytes > MAX_TOPIC_BYTES_V1)
     throw new ProtocolError(`topic of ${topicBytes} bytes exceeds 127`, 'MESSAGE_ILLEGAL');
   if (propertiesBytes > MAX_PROPERTIES_BYTES) {
@@ -138,7 +143,14 @@ export function writeMessageRecord(
   p += 1 + target.write(input.topic, p + 1, size.topicBytes, 'utf8');
   v.setUint16(p, size.propertiesBytes);
   p += 2;
-  if (size.propertiesBytes > 0) target.write(input.properties, p, size.propertiesBytes, 'utf8');
+  const tail = input.propertiesTail;
+  if (tail === undefined) {
+    if (size.propertiesBytes > 0) target.write(input.properties, p, size.propertiesBytes, 'utf8');
+  } else {
+    const textBytes = size.propertiesBytes - tail.length;
+    if (textBytes > 0) target.write(input.properties, p, textBytes, 'utf8');
+    copySmall(tail, target, p + textBytes);
+  }
   return size.total;
 }
 

@@ -96,6 +96,21 @@ export function scanSendProperties(s: string): SendProperties {
   return out;
 }
 
+/**
+ * The scan of `a` followed by `b` from the scans of each: what b sets wins, as the later entry of a
+ * joined properties string does (decodeProperties' map).
+ */
+export function overlaySendProperties(a: SendProperties, b: SendProperties): SendProperties {
+  if (b.tags !== undefined) a.tags = b.tags;
+  if (b.keys !== undefined) a.keys = b.keys;
+  if (b.uniqKey !== undefined) a.uniqKey = b.uniqKey;
+  if (b.wait !== undefined) a.wait = b.wait;
+  if (b.delay !== undefined) a.delay = b.delay;
+  if (b.tranMsg !== undefined) a.tranMsg = b.tranMsg;
+  if (b.timer) a.timer = true;
+  return a;
+}
+
 /** TIMER_DELAY_MS (14), TIMER_DELAY_SEC (15), TIMER_DELIVER_MS (16), __STARTDELIVERTIME (18). */
 function isTimerProperty(s: string, index: number, nameLen: number): boolean {
   switch (nameLen) {
