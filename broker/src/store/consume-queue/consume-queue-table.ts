@@ -7,6 +7,8 @@ export class ConsumeQueueTable {
   private readonly topics = new Map<string, Map<number, ConsumeQueue>>();
   /** Queues with units gathered in the current dispatch batch. */
   private readonly dirty = new Set<ConsumeQueue>();
+  /** The queue put() found last, already in `dirty`: a batch's units go to one queue in a row. */
+  private lastPut: ConsumeQueue | undefined;
 
   constructor(
     readonly dir: string,
@@ -53,15 +55,21 @@ export class ConsumeQueueTable {
     size: number,
     tagsCode: number,
   ): void {
-    const cq = this.findOrCreate(topic, queueId);
+    const last = this.lastPut;
+    const cq =
+      last && last.queueId === queueId && last.topic === topic ? last : this.findOrCreate(topic, queueId);
     cq.put(cqOffset, commitLogOffset, size, tagsCode);
-    this.dirty.add(cq);
+    if (cq !== last) {
+      this.dirty.add(cq);
+      this.lastPut = cq;
+    }
   }
 
   /** Write every queue's pending units (checkpoint, end of recovery). */
   flushPendingWrites(): void {
     for (const cq of this.dirty) cq.flushPending();
     this.dirty.clear();
+    this.lastPut = undefined;
   }
 
   all(): ConsumeQueue[] {
@@ -88,6 +96,7 @@ export class ConsumeQueueTable {
   deleteTopic(topic: string): void {
     const byId = this.topics.get(topic);
     if (!byId) return;
+    this.lastPut = undefined;
     for (const cq of byId.values()) {
       this.dirty.delete(cq);
       cq.destroy();
