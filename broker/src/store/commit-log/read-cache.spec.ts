@@ -89,23 +89,6 @@ describe('CommitLogReadCache', () => {
     expect(cache.read(0, 1024)?.equals(src)).toBe(true);
   });
 
-  it('does not copy writes in while every reader is far behind, and does again once one is near', () => {
-    const cache = new CommitLogReadCache(files, CAPACITY);
-    const f = files.last!;
-    const src = Buffer.alloc(1024, 7);
-    const ahead = 2 * READ_BLOCK_SIZE; // beyond a quarter of the capacity past the last read (none yet: 0)
-    cache.populate(f, ahead, src, 0, src.length);
-    const reads = vi.spyOn(f, 'readInto');
-    expectBytes(cache.read(ahead, 1024), ahead); // from the file, which holds the original bytes
-    expect(reads).toHaveBeenCalledTimes(1);
-    const next = 3 * READ_BLOCK_SIZE;
-    expectBytes(cache.read(next - 1024, 1024), next - 1024); // a reader just behind the next write
-    const readsSoFar = reads.mock.calls.length;
-    cache.populate(f, next, src, 0, src.length);
-    expect(cache.read(next, 1024)?.equals(src)).toBe(true);
-    expect(reads).toHaveBeenCalledTimes(readsSoFar);
-  });
-
   it('reads ahead on a miss, so consecutive records share one read()', () => {
     const cache = new CommitLogReadCache(files, CAPACITY);
     const reads = vi.spyOn(files.last!, 'readInto');

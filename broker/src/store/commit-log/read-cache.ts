@@ -63,17 +63,12 @@ export class CommitLogReadCache {
   private readonly pool: Buffer[] = [];
   /** Key of the block last moved to the end of `blocks` (the most recently used), −1 when none. */
   private newestKey = -1;
-  /** Log offset where the last read ended: how far behind the writer the nearest reader may be. */
-  private lastReadEnd = 0;
-  /** Writes further ahead of the last read than this are not copied in (see populate). */
-  private readonly tailWindow: number;
 
   constructor(
     private readonly files: MappedFileQueue,
     capacityBytes: number,
   ) {
     this.maxBlocks = Math.max(2, Math.floor(capacityBytes / READ_BLOCK_SIZE));
-    this.tailWindow = (this.maxBlocks * READ_BLOCK_SIZE) / 4;
   }
 
   /**
@@ -113,12 +108,11 @@ export class CommitLogReadCache {
   /**
    * Copy bytes just written into their blocks, so consumers of fresh data (tailing, or draining a
    * backlog just produced) are served from memory without a read(). Only blocks whose bytes are
-   * known from their start are kept; others fill from the file on first read as usual. While the last
-   * read ended more than a quarter of the capacity behind, no reader is near: the copy would cost the
-   * writer for blocks likely evicted before anyone reads them, so it is skipped.
+   * known from their start are kept; others fill from the file on first read as usual. Copying only
+   * while a reader is near the end was tried: producers saved ~2 %, while a new group draining a fresh
+   * backlog paid the block fills itself and ran 20 % slower (push drains 365k vs 461k msg/s).
    */
   populate(file: MappedFile, position: number, src: Buffer, srcOffset: number, len: number): void {
-    if (file.fileFromOffset + position - this.lastReadEnd > this.tailWindow) return;
     let pos = position;
     let from = srcOffset;
     let left = len;
@@ -140,7 +134,6 @@ export class CommitLogReadCache {
   }
 
   private readInto(offset: number, size: number, pins: BlockPins | undefined): Buffer | undefined {
-    this.lastReadEnd = offset + size;
     const file = this.files.findByOffset(offset);
     if (!file || offset + size > file.fileFromOffset + file.wrotePosition) return undefined;
     const inFile = offset - file.fileFromOffset;
