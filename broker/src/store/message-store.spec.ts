@@ -1,7 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compileSql92, decodeMessageRecord, javaHashCode } from '@rocketts/protocol';
 import { inner, newStore } from '../../../test/helpers/store';
 import { tmpStoreDir } from '../../../test/helpers/tmp';
+import type { MessageInner } from './commit-log/commit-log';
+import type { MappedFile } from './mapped-file/mapped-file';
 import type { MessageStore } from './message-store';
 import { MATCH_ALL } from './message-filter';
 
@@ -126,6 +128,34 @@ describe('MessageStore put and get', () => {
     expect(all.map((m) => decodeMessageRecord(m, 0, { checkCrc: true }).queueOffset)).toEqual(
       Array.from({ length: 40 }, (_, i) => i),
     );
+  });
+
+  it('serves fresh records from the memory they were built in, byte for byte as the file holds them', async () => {
+    const { store } = await started({ mappedFileSizeCommitLog: 256 * 1024, maxMessageSize: 16 * 1024 });
+    const batch = (n: number): MessageInner[] =>
+      Array.from({ length: 16 }, (_, i) => inner('L', n % 4, Buffer.alloc(1000 + i * 97, n + i)));
+    for (let n = 0; n < 40; n++) expect((await store.putMessages(batch(n))).status).toBe('PUT_OK');
+    expect(store.commitLog.files.all.length).toBeGreaterThan(2);
+    const reads = store.commitLog.files.all.map((f) => vi.spyOn(f, 'readInto'));
+    const served: Buffer[] = [];
+    for (let q = 0; q < 4; q++) {
+      for (let off = 0; ;) {
+        const r = store.getMessage('L', q, off, 32, MATCH_ALL);
+        if (r.status !== 'FOUND') break;
+        served.push(...r.messages.map((m) => Buffer.from(m)));
+        off = r.nextBeginOffset;
+      }
+    }
+    for (const r of reads) expect(r).not.toHaveBeenCalled();
+    for (const r of reads) r.mockRestore();
+    expect(served).toHaveLength(40 * 16);
+    for (const rec of served) {
+      const m = decodeMessageRecord(rec, 0, { checkCrc: true });
+      const f = store.commitLog.files.findByOffset(m.commitLogOffset) as MappedFile;
+      const onDisk = Buffer.alloc(rec.length);
+      f.readInto(onDisk, 0, rec.length, m.commitLogOffset - f.fileFromOffset);
+      expect(onDisk.equals(rec)).toBe(true);
+    }
   });
 
   it('stores a batch contiguously with one result and consecutive offsets', async () => {

@@ -79,6 +79,10 @@ export class MessageStore {
       onAppended: (batch) => this.reput.dispatchBatch(batch),
       onBytesWritten: (file, position, src, srcOffset, len) =>
         this.cache.populate(file, position, src, srcOffset, len),
+      stagingLender: {
+        lend: (file, position, bytes) => this.cache.lend(file, position, bytes),
+        settle: (written) => this.cache.settle(written),
+      },
       onFatal: (err) => {
         this.fatal = err;
         options.logger.error('commit log write failed; store no longer accepts writes', { error: err });

@@ -14,6 +14,7 @@ import { MappedFileQueue } from '../mapped-file/mapped-file-queue';
 import { PutMessageStatus, type PutMessageStatusValue } from '../statuses';
 import { AsyncFlusher } from './async-flusher';
 import { GroupCommitService } from './group-commit';
+import type { StagingLender } from './staging-lender';
 import { CRC_PLACEHOLDER, sealRecordCrc, withoutCrcEntry } from './record-crc';
 
 /** A message as the broker hands it to the store (MessageExtBrokerInner). */
@@ -63,6 +64,8 @@ export interface CommitLogOptions {
   onFatal: (err: Error) => void;
   /** Bytes just handed to the kernel at `position` of `file` (the read cache keeps fresh data). */
   onBytesWritten?: (file: MappedFile, position: number, src: Buffer, srcOffset: number, len: number) => void;
+  /** Memory to stage records in where they will be read from, so written bytes need no copy there. */
+  stagingLender?: StagingLender;
 }
 
 /** The end of a segment too small for the next record gets this blank filler: TOTALSIZE + BLANK magic. */
@@ -93,6 +96,9 @@ export class CommitLog {
   private hostHex = '';
   private hostHexOf: Buffer | undefined;
   private staging = Buffer.allocUnsafe(STAGING_BYTES);
+  /** Where the current run of records is staged: `staging`, or memory from the staging lender. */
+  private stageBuf: Buffer = this.staging;
+  private stageLent = false;
   private stagingLen = 0;
   private stagingFile: MappedFile | undefined;
   private pending: Pending[] = [];
@@ -245,9 +251,9 @@ export class CommitLog {
     let file = this.stagingFile ?? this.files.lastForAppend();
     const free = file.fileSize - file.wrotePosition - this.stagingLen;
     if (size.total + END_FILE_MIN_BLANK_LENGTH > free) {
-      this.reserve(END_FILE_MIN_BLANK_LENGTH);
-      this.staging.writeInt32BE(free, this.stagingLen);
-      this.staging.writeInt32BE(BLANK_MAGIC, this.stagingLen + 4);
+      const buf = this.reserve(file, END_FILE_MIN_BLANK_LENGTH);
+      buf.writeInt32BE(free, this.stagingLen);
+      buf.writeInt32BE(BLANK_MAGIC, this.stagingLen + 4);
       this.stagingFile = file;
       this.stagingLen += END_FILE_MIN_BLANK_LENGTH;
       this.writeStaged();
@@ -256,9 +262,10 @@ export class CommitLog {
       file = this.files.lastForAppend();
     }
     this.stagingFile = file;
-    const target = this.reserve(size.total);
-    const pos = target === this.staging ? this.stagingLen : 0;
-    const offset = file.fileFromOffset + file.wrotePosition + (target === this.staging ? this.stagingLen : 0);
+    const target = this.reserve(file, size.total);
+    const staged = target === this.stageBuf;
+    const pos = staged ? this.stagingLen : 0;
+    const offset = file.fileFromOffset + file.wrotePosition + pos;
     const offsets = this.offsetsOf(msg.topic);
     const txType = msg.sysFlag & MessageSysFlag.TRANSACTION_MASK;
     // Prepared and rolled-back records take no queue offset (CommitLog.DefaultAppendMessageCallback).
@@ -270,7 +277,7 @@ export class CommitLog {
     writeMessageRecord(target, pos, input, size);
     sealRecordCrc(target, pos, size.total);
     if (consumable) offsets[msg.queueId] = queueOffset + 1;
-    if (target === this.staging) this.stagingLen += size.total;
+    if (staged) this.stagingLen += size.total;
     else {
       const at = file.wrotePosition;
       file.append(target, 0, size.total);
@@ -295,7 +302,7 @@ export class CommitLog {
       uniqKey: msg.uniqKey,
       properties: msg.properties,
     });
-    if (target !== this.staging) this.dispatchWritten();
+    if (!staged) this.dispatchWritten();
   }
 
   /** createOffsetMsgId with the constant host part cached (it is the same for every record here). */
@@ -308,19 +315,43 @@ export class CommitLog {
     return this.hostHex + hexLong(offset);
   }
 
-  /** Room for `n` bytes: the staging buffer, after writing it out if full, or a dedicated buffer for a huge record. */
-  private reserve(n: number): Buffer {
-    if (this.stagingLen + n <= this.staging.length) return this.staging;
-    this.writeStaged();
-    return n <= this.staging.length ? this.staging : Buffer.allocUnsafe(n);
+  /**
+   * Room for `n` bytes at the end of the current run, or of a new run after writing the current one
+   * out: lent memory when the lender has it (not across a read-cache block's end), else the staging
+   * buffer, or a dedicated buffer for a huge record.
+   */
+  private reserve(file: MappedFile, n: number): Buffer {
+    if (this.stagingLen > 0) {
+      if (this.stagingLen + n <= this.stageBuf.length) return this.stageBuf;
+      this.writeStaged();
+    } else if (this.stageLent) {
+      // Lent for a record that was never staged (its encoding threw): end that loan first.
+      this.options.stagingLender?.settle(0);
+    }
+    const lent = this.options.stagingLender?.lend(file, file.wrotePosition, n);
+    this.stageLent = lent !== undefined;
+    this.stageBuf = lent ?? this.staging;
+    return n <= this.stageBuf.length ? this.stageBuf : Buffer.allocUnsafe(n);
   }
 
   private writeStaged(): void {
     if (this.stagingLen === 0 || !this.stagingFile) return;
-    const at = this.stagingFile.wrotePosition;
-    this.stagingFile.append(this.staging, 0, this.stagingLen);
-    this.options.onBytesWritten?.(this.stagingFile, at, this.staging, 0, this.stagingLen);
+    const file = this.stagingFile;
+    const at = file.wrotePosition;
+    const len = this.stagingLen;
+    const buf = this.stageBuf;
+    const lent = this.stageLent;
     this.stagingLen = 0;
+    this.stageBuf = this.staging;
+    this.stageLent = false;
+    try {
+      file.append(buf, 0, len);
+    } catch (err) {
+      if (lent) this.options.stagingLender?.settle(0);
+      throw err;
+    }
+    if (lent) this.options.stagingLender?.settle(len);
+    else this.options.onBytesWritten?.(file, at, buf, 0, len);
     this.dispatchWritten();
   }
 

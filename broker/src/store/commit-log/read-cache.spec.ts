@@ -89,6 +89,41 @@ describe('CommitLogReadCache', () => {
     expect(cache.read(0, 1024)?.equals(src)).toBe(true);
   });
 
+  it('lends a block for records built in place: what settles is cached, the rest is read from the file', () => {
+    const cache = new CommitLogReadCache(files, CAPACITY);
+    const f = files.last!;
+    const reads = vi.spyOn(f, 'readInto');
+    expect(cache.lend(f, 100, 64)).toBeUndefined(); // no block whose bytes are known up to 100
+    const mem = cache.lend(f, 0, 4096) as Buffer;
+    expect(mem.length).toBe(READ_BLOCK_SIZE);
+    expect(cache.lend(f, 4096, 64)).toBeUndefined(); // one loan at a time
+    mem.fill(9, 0, 3000);
+    cache.settle(3000);
+    expect(cache.read(0, 3000)?.equals(Buffer.alloc(3000, 9))).toBe(true);
+    expect(reads).not.toHaveBeenCalled();
+    // The next loan starts where the last one settled; none crosses the block's end.
+    expect(cache.lend(f, READ_BLOCK_SIZE - 10, 64)).toBeUndefined();
+    const next = cache.lend(f, 3000, 100) as Buffer;
+    expect(next.byteOffset - mem.byteOffset).toBe(3000);
+    cache.settle(0);
+    expectBytes(cache.read(3000, 100), 3000); // nothing settled: from the file
+    expect(reads).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps a lent block out of reuse when it is evicted during the loan, and caches none of it', () => {
+    const cache = new CommitLogReadCache(files, CAPACITY);
+    const f = files.last!;
+    const mem = cache.lend(f, 0, 64) as Buffer;
+    mem.fill(5, 0, 64);
+    for (let b = 1; b < 4; b++)
+      expectBytes(cache.read(b * READ_BLOCK_SIZE + 10, 64), b * READ_BLOCK_SIZE + 10);
+    expect(mem.subarray(0, 64).equals(Buffer.alloc(64, 5))).toBe(true); // not reused for other bytes
+    const pooled = cache.pooledBlocks;
+    cache.settle(64);
+    expect(cache.pooledBlocks).toBe(pooled + 1);
+    expectBytes(cache.read(0, 64), 0); // evicted: read again from the file
+  });
+
   it('reads ahead on a miss, so consecutive records share one read()', () => {
     const cache = new CommitLogReadCache(files, CAPACITY);
     const reads = vi.spyOn(files.last!, 'readInto');

@@ -63,6 +63,9 @@ export class CommitLogReadCache {
   private readonly pool: Buffer[] = [];
   /** Key of the block last moved to the end of `blocks` (the most recently used), −1 when none. */
   private newestKey = -1;
+  /** The block whose memory the commit log stages records in (see lend), and where the loan starts. */
+  private lent: Block | undefined;
+  private lentFrom = 0;
 
   constructor(
     private readonly files: MappedFileQueue,
@@ -131,6 +134,36 @@ export class CommitLogReadCache {
       from += n;
       left -= n;
     }
+  }
+
+  /**
+   * The memory of the block holding `position` of `file`, from that position on, for the commit log to
+   * build records in and write them to the file from (StagingLender): the bytes are then cached without
+   * a copy. Only where the block's bytes are known up to `position` and `bytes` fit before its end; the
+   * block is pinned (kept from reuse) until settle.
+   */
+  lend(file: MappedFile, position: number, bytes: number): Buffer | undefined {
+    const blockStart = position - (position % READ_BLOCK_SIZE);
+    const blockLen = Math.min(READ_BLOCK_SIZE, file.fileSize - blockStart);
+    if (this.lent || position + bytes > blockStart + blockLen) return undefined;
+    const key = file.fileFromOffset + blockStart;
+    let b = this.blocks.get(key);
+    if (!b && position === blockStart) b = this.insert(key, blockLen);
+    if (!b || b.valid !== position - blockStart) return undefined;
+    b.pins++;
+    this.lent = b;
+    this.lentFrom = position - blockStart;
+    return b.buf.subarray(this.lentFrom);
+  }
+
+  /** The first `written` bytes of the lent memory are in the file: they count as cached; the loan ends. */
+  settle(written: number): void {
+    const b = this.lent;
+    if (!b) return;
+    this.lent = undefined;
+    // Reads never fill past the file's written end, so nothing moved `valid` during the loan.
+    if (!b.evicted && b.valid === this.lentFrom) b.valid += written;
+    this.unpin(b);
   }
 
   private readInto(offset: number, size: number, pins: BlockPins | undefined): Buffer | undefined {
