@@ -98,7 +98,6 @@ export class CommitLog {
   private staging = Buffer.allocUnsafe(STAGING_BYTES);
   /** Where the current run of records is staged: `staging`, or memory from the staging lender. */
   private stageBuf: Buffer = this.staging;
-  private stageLent = false;
   private stagingLen = 0;
   private stagingFile: MappedFile | undefined;
   private pending: Pending[] = [];
@@ -324,13 +323,11 @@ export class CommitLog {
     if (this.stagingLen > 0) {
       if (this.stagingLen + n <= this.stageBuf.length) return this.stageBuf;
       this.writeStaged();
-    } else if (this.stageLent) {
+    } else if (this.stageBuf !== this.staging) {
       // Lent for a record that was never staged (its encoding threw): end that loan first.
       this.options.stagingLender?.settle(0);
     }
-    const lent = this.options.stagingLender?.lend(file, file.wrotePosition, n);
-    this.stageLent = lent !== undefined;
-    this.stageBuf = lent ?? this.staging;
+    this.stageBuf = this.options.stagingLender?.lend(file, file.wrotePosition, n) ?? this.staging;
     return n <= this.stageBuf.length ? this.stageBuf : Buffer.allocUnsafe(n);
   }
 
@@ -340,10 +337,9 @@ export class CommitLog {
     const at = file.wrotePosition;
     const len = this.stagingLen;
     const buf = this.stageBuf;
-    const lent = this.stageLent;
+    const lent = buf !== this.staging;
     this.stagingLen = 0;
     this.stageBuf = this.staging;
-    this.stageLent = false;
     try {
       file.append(buf, 0, len);
     } catch (err) {

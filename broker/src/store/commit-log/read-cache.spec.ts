@@ -102,7 +102,8 @@ describe('CommitLogReadCache', () => {
     expect(cache.read(0, 3000)?.equals(Buffer.alloc(3000, 9))).toBe(true);
     expect(reads).not.toHaveBeenCalled();
     // The next loan starts where the last one settled; none crosses the block's end.
-    expect(cache.lend(f, READ_BLOCK_SIZE - 10, 64)).toBeUndefined();
+    expect(cache.lend(f, READ_BLOCK_SIZE - 10, 64)).toBeUndefined(); // bytes before it unknown
+    expect(cache.lend(f, 3000, READ_BLOCK_SIZE - 3000 + 1)).toBeUndefined(); // would cross the end
     const next = cache.lend(f, 3000, 100) as Buffer;
     expect(next.byteOffset - mem.byteOffset).toBe(3000);
     cache.settle(0);

@@ -63,9 +63,8 @@ export class CommitLogReadCache {
   private readonly pool: Buffer[] = [];
   /** Key of the block last moved to the end of `blocks` (the most recently used), −1 when none. */
   private newestKey = -1;
-  /** The block whose memory the commit log stages records in (see lend), and where the loan starts. */
+  /** The block whose memory the commit log stages records in (see lend). */
   private lent: Block | undefined;
-  private lentFrom = 0;
 
   constructor(
     private readonly files: MappedFileQueue,
@@ -121,12 +120,9 @@ export class CommitLogReadCache {
     let left = len;
     while (left > 0) {
       const blockStart = pos - (pos % READ_BLOCK_SIZE);
-      const blockLen = Math.min(READ_BLOCK_SIZE, file.fileSize - blockStart);
-      const n = Math.min(left, blockStart + blockLen - pos);
-      const key = file.fileFromOffset + blockStart;
-      let b = this.blocks.get(key);
-      if (!b && pos === blockStart) b = this.insert(key, blockLen);
-      if (b && b.valid === pos - blockStart) {
+      const n = Math.min(left, blockStart + Math.min(READ_BLOCK_SIZE, file.fileSize - blockStart) - pos);
+      const b = this.appendable(file, pos);
+      if (b) {
         src.copy(b.buf, b.valid, from, from + n);
         b.valid += n;
       }
@@ -143,17 +139,12 @@ export class CommitLogReadCache {
    * block is pinned (kept from reuse) until settle.
    */
   lend(file: MappedFile, position: number, bytes: number): Buffer | undefined {
-    const blockStart = position - (position % READ_BLOCK_SIZE);
-    const blockLen = Math.min(READ_BLOCK_SIZE, file.fileSize - blockStart);
-    if (this.lent || position + bytes > blockStart + blockLen) return undefined;
-    const key = file.fileFromOffset + blockStart;
-    let b = this.blocks.get(key);
-    if (!b && position === blockStart) b = this.insert(key, blockLen);
-    if (!b || b.valid !== position - blockStart) return undefined;
+    if (this.lent) return undefined;
+    const b = this.appendable(file, position);
+    if (!b || b.valid + bytes > b.buf.length) return undefined;
     b.pins++;
     this.lent = b;
-    this.lentFrom = position - blockStart;
-    return b.buf.subarray(this.lentFrom);
+    return b.buf.subarray(b.valid);
   }
 
   /** The first `written` bytes of the lent memory are in the file: they count as cached; the loan ends. */
@@ -161,9 +152,19 @@ export class CommitLogReadCache {
     const b = this.lent;
     if (!b) return;
     this.lent = undefined;
-    // Reads never fill past the file's written end, so nothing moved `valid` during the loan.
-    if (!b.evicted && b.valid === this.lentFrom) b.valid += written;
+    // Reads never fill past the file's written end, so `valid` is still where the loan started.
+    if (!b.evicted) b.valid += written;
     this.unpin(b);
+  }
+
+  /** The block holding `position` of `file` if its bytes are known up to there (a new one at a block's start). */
+  private appendable(file: MappedFile, position: number): Block | undefined {
+    const blockStart = position - (position % READ_BLOCK_SIZE);
+    const key = file.fileFromOffset + blockStart;
+    let b = this.blocks.get(key);
+    if (!b && position === blockStart)
+      b = this.insert(key, Math.min(READ_BLOCK_SIZE, file.fileSize - blockStart));
+    return b && b.valid === position - blockStart ? b : undefined;
   }
 
   private readInto(offset: number, size: number, pins: BlockPins | undefined): Buffer | undefined {
