@@ -29,4 +29,66 @@ describe('IndexFile flush', () => {
     expect(reopened.header.indexCount).toBe(5_001);
     reopened.close();
   });
+
+  const T0 = 1_700_000_000_000;
+  const newFile = (slots = 10_000, entries = 20_000): { file: IndexFile; path: string } => {
+    const t = tmpStoreDir('rocketts-index-');
+    dirs.push(t);
+    const path = join(t.dir, 'index');
+    return { file: new IndexFile(path, slots, entries, true, true), path };
+  };
+  /** What a reader of the file sees now (another descriptor, nothing from this process's memory). */
+  const onDisk = (path: string): IndexFile => new IndexFile(path, 10_000, 20_000, false, false);
+  const putRange = (file: IndexFile, from: number, to: number): void => {
+    for (let i = from; i < to; i++) expect(file.put((i * 31) % 10_000, 5000 + i, T0 + i)).toBe(true);
+  };
+  const found = (f: IndexFile, i: number): boolean =>
+    f.query((i * 31) % 10_000, 64, T0, T0 + 100_000).includes(5000 + i);
+
+  it('keeps taking puts while a flush is in the pool; its header counts only what it wrote, the next flush the rest', async () => {
+    const { file, path } = newFile();
+    putRange(file, 0, 3000);
+    const first = file.flush();
+    putRange(file, 3000, 6000); // many land on slot pages the first flush took
+    await first;
+    const mid = onDisk(path);
+    expect(mid.header.indexCount).toBe(3001);
+    for (const i of [0, 1500, 2999]) expect(found(mid, i)).toBe(true);
+    mid.close();
+
+    await file.flush();
+    file.close();
+    const end = onDisk(path);
+    expect(end.header.indexCount).toBe(6001);
+    for (const i of [0, 2999, 3000, 4500, 5999]) expect(found(end, i)).toBe(true);
+    end.close();
+  });
+
+  it('seal writes at once what a flush still in the pool took, so the file is whole before any await', async () => {
+    const { file, path } = newFile();
+    putRange(file, 0, 3000);
+    const inPool = file.flush();
+    putRange(file, 3000, 4000);
+    const sealed = file.seal();
+    const now = onDisk(path); // read before either settles
+    expect(now.header.indexCount).toBe(4001);
+    for (const i of [0, 1234, 2999, 3000, 3999]) expect(found(now, i)).toBe(true);
+    now.close();
+    await Promise.all([inPool, sealed]);
+    file.close();
+    const later = onDisk(path);
+    expect(later.header.indexCount).toBe(4001); // the pool's header write did not go back in time
+    later.close();
+  });
+
+  it('closes its descriptor only after the flush under way has finished with it', async () => {
+    const { file, path } = newFile();
+    putRange(file, 0, 2000);
+    const flushing = file.flush();
+    file.close();
+    await expect(flushing).resolves.toBeUndefined();
+    const reopened = onDisk(path);
+    expect(reopened.header.indexCount).toBe(2001);
+    reopened.close();
+  });
 });

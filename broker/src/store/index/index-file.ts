@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, openSync, readSync, unlinkSync, write, writeSync } from 'node:fs';
 import { readLong, writeLong } from '@rocketts/protocol';
 
 /*
@@ -49,6 +49,9 @@ export class IndexFile {
   private dirtySlotPages = new Set<number>();
   private dirtyEntriesFrom = Number.MAX_SAFE_INTEGER;
   private fd: number;
+  /** The flush under way in the thread pool, and the ranges it took (seal writes them again). */
+  private writing: Promise<void> | undefined;
+  private inFlight: [number, number][] = [];
 
   constructor(
     readonly path: string,
@@ -131,43 +134,60 @@ export class IndexFile {
     return out;
   }
 
-  /** Write back dirty ranges (entries and slots first, header last) and fdatasync. */
+  /**
+   * Write back the dirty ranges (entries and slots first, header last) from the thread pool, one
+   * write at a time, then fdatasync. The event loop only takes the ranges: under load they are
+   * megabytes, and writing them there stalled every send for milliseconds at each checkpoint. Puts go
+   * on meanwhile: a page changed after its range was taken is dirty again for the next flush. The
+   * header is encoded into the buffer only here and by `seal`, and written after the entries it
+   * counts, so the file never claims entries it lacks; slots may run ahead of it until the next
+   * flush, which only a crash would leave on disk, and recovery drops the newest file after a crash.
+   */
   flush(): Promise<void> {
     const d = this.data;
-    if (d && this.h) {
-      encodeHeader(d, this.h);
-      const entriesEnd =
-        INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE + this.h.indexCount * INDEX_ENTRY_SIZE;
-      if (this.dirtyEntriesFrom < entriesEnd) this.write(this.dirtyEntriesFrom, entriesEnd);
-      // Runs of adjacent dirty pages go out in one write each: under load most pages are dirty, and one
-      // write() per 4 KiB page would stall the event loop for milliseconds every flush.
-      const slotsEnd = INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE;
-      const pages = [...this.dirtySlotPages].sort((a, b) => a - b);
-      for (let i = 0; i < pages.length;) {
-        let j = i;
-        while (j + 1 < pages.length && pages[j + 1] === (pages[j] as number) + 1) j++;
-        const from = Math.max(INDEX_HEADER_SIZE, (pages[i] as number) * SLOT_PAGE);
-        this.write(from, Math.min(slotsEnd, ((pages[j] as number) + 1) * SLOT_PAGE));
-        i = j + 1;
+    const ranges = d ? this.takeDirtyRanges(d) : [];
+    const fd = this.fd;
+    const pending = this.writing;
+    const done = (async () => {
+      await pending?.catch(() => undefined); // its own caller hears of its failure
+      for (const [from, to] of ranges) await writeRange(fd, d as Buffer, from, to);
+      await new Promise<void>((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+    })();
+    const tracked = done.finally(() => {
+      if (this.writing === tracked) {
+        this.writing = undefined;
+        this.inFlight = [];
       }
-      this.write(0, INDEX_HEADER_SIZE);
-      this.dirtySlotPages.clear();
-      this.dirtyEntriesFrom = Number.MAX_SAFE_INTEGER;
-    }
-    return new Promise((resolve, reject) => fdatasync(this.fd, (err) => (err ? reject(err) : resolve())));
+    });
+    this.writing = tracked;
+    this.inFlight = [...this.inFlight, ...ranges];
+    return tracked;
   }
 
-  /** Stop writing: drop the memory copy once it is on disk. */
-  async seal(): Promise<void> {
-    await this.flush();
+  /**
+   * Stop writing: every range not yet known to be written (dirty, or taken by a flush still in the
+   * pool) is written at once, so a sealed file that a crash leaves behind is whole; the memory copy
+   * is dropped and an fdatasync follows the flush under way.
+   */
+  seal(): Promise<void> {
+    const d = this.data;
+    if (d) {
+      for (const [from, to] of [...this.inFlight, ...this.takeDirtyRanges(d)]) this.writeNow(d, from, to);
+      this.inFlight = [];
+    }
     this.data = undefined;
     this.view = undefined;
     this.h = undefined;
+    return this.flush();
   }
 
+  /** Closes once the flush under way (if any) has finished with the descriptor. */
   close(): void {
-    if (this.fd >= 0) closeSync(this.fd);
+    const fd = this.fd;
     this.fd = -1;
+    if (fd < 0) return;
+    if (this.writing) void this.writing.finally(() => closeSync(fd)).catch(() => undefined);
+    else closeSync(fd);
   }
 
   destroy(): void {
@@ -175,8 +195,33 @@ export class IndexFile {
     unlinkSync(this.path);
   }
 
-  private write(from: number, to: number): void {
-    const d = this.data as Buffer;
+  /**
+   * The dirty ranges as [from, to) byte positions, entries and adjacent slot pages merged, the header
+   * (encoded now) last; the dirty marks are cleared.
+   */
+  private takeDirtyRanges(d: Buffer): [number, number][] {
+    const h = this.h as IndexHeader;
+    encodeHeader(d, h);
+    const out: [number, number][] = [];
+    const slotsEnd = INDEX_HEADER_SIZE + this.slotNum * HASH_SLOT_SIZE;
+    const entriesEnd = slotsEnd + h.indexCount * INDEX_ENTRY_SIZE;
+    if (this.dirtyEntriesFrom < entriesEnd) out.push([this.dirtyEntriesFrom, entriesEnd]);
+    // Runs of adjacent dirty pages go out in one write each: under load most pages are dirty.
+    const pages = [...this.dirtySlotPages].sort((a, b) => a - b);
+    for (let i = 0; i < pages.length;) {
+      let j = i;
+      while (j + 1 < pages.length && pages[j + 1] === (pages[j] as number) + 1) j++;
+      const from = Math.max(INDEX_HEADER_SIZE, (pages[i] as number) * SLOT_PAGE);
+      out.push([from, Math.min(slotsEnd, ((pages[j] as number) + 1) * SLOT_PAGE)]);
+      i = j + 1;
+    }
+    out.push([0, INDEX_HEADER_SIZE]);
+    this.dirtySlotPages.clear();
+    this.dirtyEntriesFrom = Number.MAX_SAFE_INTEGER;
+    return out;
+  }
+
+  private writeNow(d: Buffer, from: number, to: number): void {
     let done = 0;
     while (done < to - from) done += writeSync(this.fd, d, from + done, to - from - done, from + done);
   }
@@ -198,6 +243,17 @@ function decodeHeader(b: Buffer): IndexHeader {
     hashSlotCount: b.readInt32BE(32),
     indexCount: Math.max(1, b.readInt32BE(36)),
   };
+}
+
+/** Write buf[from, to) at the same position of the file, from the thread pool. */
+async function writeRange(fd: number, buf: Buffer, from: number, to: number): Promise<void> {
+  for (let done = 0; done < to - from;) {
+    done += await new Promise<number>((resolve, reject) =>
+      write(fd, buf, from + done, to - from - done, from + done, (err, n) =>
+        err ? reject(err) : resolve(n),
+      ),
+    );
+  }
 }
 
 function encodeHeader(b: Buffer, h: IndexHeader): void {
