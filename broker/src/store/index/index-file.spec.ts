@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tmpStoreDir } from '../../../../test/helpers/tmp';
@@ -89,6 +90,24 @@ describe('IndexFile flush', () => {
     await expect(flushing).resolves.toBeUndefined();
     const reopened = onDisk(path);
     expect(reopened.header.indexCount).toBe(2001);
+    reopened.close();
+  });
+
+  it("writes a new file's untouched slots as holes, not megabytes of zeros", async () => {
+    const t = tmpStoreDir('rocketts-index-');
+    dirs.push(t);
+    const path = join(t.dir, 'index');
+    const slots = 1_000_000; // 4 MB of slots
+    const file = new IndexFile(path, slots, 1000, true, true);
+    expect(file.put(7, 100, T0)).toBe(true);
+    expect(file.put(999_999, 200, T0 + 1)).toBe(true);
+    await file.flush();
+    file.close();
+    expect(statSync(path).blocks * 512).toBeLessThan(256 * 1024);
+    const reopened = new IndexFile(path, slots, 1000, false, false);
+    expect(reopened.query(7, 8, T0, T0 + 10)).toEqual([100]);
+    expect(reopened.query(999_999, 8, T0, T0 + 10)).toEqual([200]);
+    expect(reopened.query(5, 8, T0, T0 + 10)).toEqual([]);
     reopened.close();
   });
 });

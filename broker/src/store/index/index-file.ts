@@ -67,7 +67,6 @@ export class IndexFile {
       this.data = data;
       this.view = new DataView(data.buffer, data.byteOffset, data.length);
       this.h = decodeHeader(data);
-      if (fresh) this.dirtyEntriesFrom = 0;
     }
   }
 
