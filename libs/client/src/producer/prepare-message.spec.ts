@@ -142,6 +142,29 @@ describe('prepareBatch (§7.6)', () => {
     expect(() => prepareBatch(msgs as never, ctx)).toThrow(new RegExp(`^${key}:`));
   });
 
+  it('gives plain messages (nothing but topic, body, flag) the properties text the property builder gives', () => {
+    for (const waitStoreMsgOK of [true, false]) {
+      const p = prepareBatch(
+        [
+          { topic: 'T', body: 'a', waitStoreMsgOK }, // plain
+          { topic: 'T', body: 'b', flag: 7, waitStoreMsgOK }, // plain
+          { topic: 'T', body: 'c', delayTimeLevel: 0, waitStoreMsgOK }, // built: same fields
+          { topic: 'T', body: 'd', tags: '', shardingKey: '', waitStoreMsgOK }, // built: same fields
+          { topic: 'T', body: 'e', tags: 'X', waitStoreMsgOK }, // built: more fields
+        ],
+        ctx,
+      );
+      const entries = decodeBatchBody(p.body);
+      const texts = entries.map((e, i) => e.properties.replace(p.uniqKeys[i] as string, '<key>'));
+      const expected = `WAIT\u0001${waitStoreMsgOK}\u0002UNIQ_KEY\u0001<key>\u0002`;
+      expect(texts.slice(0, 4)).toEqual([expected, expected, expected, expected]);
+      expect(texts[4]).toBe(`TAGS\u0001X\u0002${expected}`);
+      expect(entries.map((e) => e.flag)).toEqual([0, 7, 0, 0, 0]);
+      expect(new Set(p.uniqKeys).size).toBe(5);
+      expect(p.uniqKeys.every((k) => /^[0-9A-F]{32}$/.test(k))).toBe(true);
+    }
+  });
+
   it('rejects a batch body over maxMessageSize', () => {
     expect(() =>
       prepareBatch(

@@ -114,6 +114,8 @@ export function prepareBatch(input: readonly Message[], ctx: PrepareContext): Pr
     throw new InvalidArgumentError('topic', 'retry topics cannot take batches');
   const entries: BatchEntry[] = [];
   const uniqKeys: string[] = [];
+  // One clock read per batch: the keys stay unique through their counter.
+  const now = Date.now();
   input.forEach((m, i) => {
     const msg = checkMessageShape(m);
     if (msg.topic !== topic)
@@ -127,11 +129,19 @@ export function prepareBatch(input: readonly Message[], ctx: PrepareContext): Pr
     if (msg.delayTimeLevel !== undefined && msg.delayTimeLevel > 0) {
       throw new InvalidArgumentError(`messages[${i}].delayTimeLevel`, 'delayed messages cannot be batched');
     }
-    const props = buildProperties(msg, ctx.uniqKeys);
-    const properties = encodeProperties(props);
-    checkPropertiesSize(properties);
+    let properties: string;
+    let uniqKey: string;
+    if (isPlain(msg)) {
+      uniqKey = ctx.uniqKeys.next(now);
+      properties = (wait ? PLAIN_WAIT_TRUE : PLAIN_WAIT_FALSE) + uniqKey + PROPERTY_SEPARATOR;
+    } else {
+      const props = buildProperties(msg, ctx.uniqKeys, now);
+      properties = encodeProperties(props);
+      checkPropertiesSize(properties);
+      uniqKey = props[MessageProperty.UNIQ_KEY] as string;
+    }
     entries.push({ flag: flagOf(msg), body: checkBody(msg.body, ctx.maxMessageSize), properties });
-    uniqKeys.push(props[MessageProperty.UNIQ_KEY] as string);
+    uniqKeys.push(uniqKey);
   });
   const body = encodeBatchBody(entries);
   if (body.length > ctx.maxMessageSize) {
@@ -152,7 +162,23 @@ export function prepareBatch(input: readonly Message[], ctx: PrepareContext): Pr
 }
 
 /** User properties first, then the fields of Message; UNIQ_KEY kept if the caller set one (MessageClientIDSetter.setUniqID). */
-function buildProperties(msg: Message, uniqKeys: UniqKeyGenerator): Properties {
+/**
+ * A message with nothing but a topic, body, flag and WAIT: its properties are WAIT and a new UNIQ_KEY,
+ * in buildProperties' order, joined without building the object (the batch path's common case).
+ */
+function isPlain(msg: Message): boolean {
+  return (
+    msg.properties === undefined &&
+    (msg.tags === undefined || msg.tags === '') &&
+    msg.keys === undefined &&
+    (msg.shardingKey === undefined || msg.shardingKey === '') &&
+    msg.delayTimeLevel === undefined
+  );
+}
+const PLAIN_WAIT_TRUE = `${MessageProperty.WAIT}${NAME_VALUE_SEPARATOR}true${PROPERTY_SEPARATOR}${MessageProperty.UNIQ_KEY}${NAME_VALUE_SEPARATOR}`;
+const PLAIN_WAIT_FALSE = `${MessageProperty.WAIT}${NAME_VALUE_SEPARATOR}false${PROPERTY_SEPARATOR}${MessageProperty.UNIQ_KEY}${NAME_VALUE_SEPARATOR}`;
+
+function buildProperties(msg: Message, uniqKeys: UniqKeyGenerator, now = Date.now()): Properties {
   const props: Properties = {};
   if (msg.properties !== undefined) {
     if (typeof msg.properties !== 'object' || msg.properties === null)
@@ -180,7 +206,7 @@ function buildProperties(msg: Message, uniqKeys: UniqKeyGenerator): Properties {
     const level = int32(nonNegativeInt(msg.delayTimeLevel, 'delayTimeLevel'), 'delayTimeLevel');
     if (level > 0) props[MessageProperty.DELAY] = String(level);
   }
-  if (!props[MessageProperty.UNIQ_KEY]) props[MessageProperty.UNIQ_KEY] = uniqKeys.next();
+  if (!props[MessageProperty.UNIQ_KEY]) props[MessageProperty.UNIQ_KEY] = uniqKeys.next(now);
   return props;
 }
 

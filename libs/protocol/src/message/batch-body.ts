@@ -21,22 +21,32 @@ export interface BatchEntry {
 
 export function encodeBatchBody(entries: readonly BatchEntry[]): Buffer {
   // Property lengths first (they precede the text); the text is then written in place, not via a Buffer each.
-  const propLens = entries.map((e) => Buffer.byteLength(e.properties, 'utf8'));
+  const n = entries.length;
+  const propLens = new Array<number>(n);
   let size = 0;
-  entries.forEach((e, i) => (size += BATCH_ENTRY_OVERHEAD + e.body.length + (propLens[i] as number)));
+  for (let i = 0; i < n; i++) {
+    const e = entries[i] as BatchEntry;
+    const propLen = Buffer.byteLength(e.properties, 'utf8');
+    propLens[i] = propLen;
+    size += BATCH_ENTRY_OVERHEAD + e.body.length + propLen;
+  }
   const out = Buffer.allocUnsafe(size);
+  const v = new DataView(out.buffer, out.byteOffset, size);
   let p = 0;
-  entries.forEach((e, i) => {
+  for (let i = 0; i < n; i++) {
+    const e = entries[i] as BatchEntry;
+    const body = e.body;
     const propLen = propLens[i] as number;
-    out.writeInt32BE(20 + e.body.length + propLen, p);
-    out.writeInt32BE(0, p + 4);
-    out.writeInt32BE(0, p + 8);
-    out.writeInt32BE(e.flag, p + 12);
-    out.writeInt32BE(e.body.length, p + 16);
-    p += 20 + e.body.copy(out, p + 20);
-    out.writeUInt16BE(propLen, p);
+    v.setInt32(p, 20 + body.length + propLen);
+    v.setInt32(p + 4, 0);
+    v.setInt32(p + 8, 0);
+    v.setInt32(p + 12, e.flag);
+    v.setInt32(p + 16, body.length);
+    out.set(body, p + 20);
+    p += 20 + body.length;
+    v.setUint16(p, propLen);
     p += 2 + out.write(e.properties, p + 2, propLen, 'utf8');
-  });
+  }
   return out;
 }
 
