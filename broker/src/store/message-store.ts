@@ -67,7 +67,13 @@ export class MessageStore {
     const c = options.config;
     const root = c.storePathRootDir;
     this.queues = new ConsumeQueueTable(join(root, 'consumequeue'), c.mappedFileSizeConsumeQueue);
-    this.index = new IndexService(join(root, 'index'), c.maxHashSlotNum, c.maxIndexNum, c.messageIndexEnable);
+    this.index = new IndexService(
+      join(root, 'index'),
+      c.maxHashSlotNum,
+      c.maxIndexNum,
+      c.messageIndexEnable,
+      (err) => options.logger.error('index file seal failed', { error: err }),
+    );
     this.reput = new ReputService(this.queues, this.index, options.scheduleDeliverTime);
     this.commitLog = new CommitLog({
       dir: c.commitLogDir,

@@ -110,4 +110,14 @@ describe('IndexFile flush', () => {
     expect(reopened.query(5, 8, T0, T0 + 10)).toEqual([]);
     reopened.close();
   });
+
+  it('reports a seal that cannot write as a rejection, not a throw into the put that filled the file', async () => {
+    const { file } = newFile();
+    putRange(file, 0, 10);
+    file.close(); // every write now fails (no descriptor)
+    let sealing: Promise<void> | undefined;
+    expect(() => (sealing = file.seal())).not.toThrow();
+    await expect(sealing).rejects.toThrow(/fd/);
+    expect(() => file.put(1, 1, T0)).toThrow(/read-only/); // the memory copy was dropped all the same
+  });
 });

@@ -168,15 +168,18 @@ export class IndexFile {
    * pool) is written at once, so a sealed file that a crash leaves behind is whole; the memory copy
    * is dropped and an fdatasync follows the flush under way.
    */
-  seal(): Promise<void> {
+  async seal(): Promise<void> {
     const d = this.data;
-    if (d) {
-      for (const [from, to] of [...this.inFlight, ...this.takeDirtyRanges(d)]) this.writeNow(d, from, to);
-      this.inFlight = [];
+    try {
+      if (d) {
+        for (const [from, to] of [...this.inFlight, ...this.takeDirtyRanges(d)]) this.writeNow(d, from, to);
+        this.inFlight = [];
+      }
+    } finally {
+      this.data = undefined;
+      this.view = undefined;
+      this.h = undefined;
     }
-    this.data = undefined;
-    this.view = undefined;
-    this.h = undefined;
     return this.flush();
   }
 

@@ -36,6 +36,8 @@ export class IndexService {
     private readonly slotNum: number,
     private readonly indexNum: number,
     readonly enabled: boolean,
+    /** A full file's final write-back failed (the file stays as the last flush left it). */
+    private readonly onSealError: (err: Error) => void = () => undefined,
   ) {
     mkdirSync(dir, { recursive: true });
   }
@@ -128,7 +130,7 @@ export class IndexService {
   private put(hash: number, req: DispatchRequest): void {
     let f = this.files[this.files.length - 1];
     if (!f || !f.put(hash, req.commitLogOffset, req.storeTimestamp)) {
-      if (f) void f.seal();
+      if (f) f.seal().catch((err: Error) => this.onSealError(err));
       f = this.newFile();
       f.put(hash, req.commitLogOffset, req.storeTimestamp);
     }
