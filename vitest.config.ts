@@ -12,7 +12,12 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['libs/*/src/**/*.spec.ts', 'broker/src/**/*.spec.ts', 'test/**/*.test.ts'],
+    include: [
+      'libs/*/src/**/*.spec.ts',
+      'broker/src/**/*.spec.ts',
+      'bench/src/**/*.spec.ts',
+      'test/**/*.test.ts',
+    ],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,

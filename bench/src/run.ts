@@ -6,12 +6,15 @@ import { natsScenarios } from './peers/nats';
 import { rabbitmqScenarios } from './peers/rabbitmq';
 import { pushScenarios } from './push';
 import { rocketScenarios } from './rocketts';
+import { summarizeRounds, type SummaryRow } from './summary';
 import { timerScenarios } from './timer';
 import { transactionScenarios } from './transaction';
 
 /**
- * `npm run bench [-- --messages N --only rocketts,push,timer,tx,rabbitmq,nats]`: every scenario in one run on one
- * machine, then a table with ratios against RabbitMQ and NATS, written to bench/results/latest.md.
+ * `npm run bench [-- --messages N --only rocketts,push,timer,tx,rabbitmq,nats --repeat N]`: every scenario
+ * in one run on one machine, then a table with ratios against RabbitMQ and NATS, written to
+ * bench/results/latest.md. With `--repeat N` the whole sequence runs N times, peers included, and each row
+ * is the median round with the range of all.
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -21,8 +24,36 @@ async function main(): Promise<void> {
   };
   const messages = Number(opt('messages', '200000'));
   const only = new Set(opt('only', 'rocketts,push,rabbitmq,nats').split(','));
+  const repeat = Number(opt('repeat', '1'));
+  if (!Number.isInteger(repeat) || repeat < 1)
+    throw new Error(`--repeat must be a whole number ≥ 1, not ${opt('repeat', '')}`);
+  const rounds: ScenarioResult[][] = [];
+  /** Steal share per part, one entry per round. */
+  const steal = new Map<string, string[]>();
+  for (let round = 1; round <= repeat; round++) {
+    if (repeat > 1) process.stderr.write(`\n==== round ${round} of ${repeat}\n`);
+    rounds.push(await runRound(only, messages, steal));
+  }
+
+  let md = report(summarizeRounds(rounds), messages, process.argv.slice(2).join(' '));
+  if (steal.size > 0) {
+    const parts = [...steal].map(([name, shares]) => `${name} ${shares.join(', ')}`);
+    md += `\nCPU time the host took from this VM (steal) while each part ran: ${parts.join('; ')}.\n`;
+  }
+  process.stdout.write(`\n${md}\n`);
+  const dir = join(__dirname, '..', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.md'), md);
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify(repeat > 1 ? rounds : rounds[0], null, 2));
+}
+
+/** Every selected part once, in order; the steal share of each part is appended to `steal`. */
+async function runRound(
+  only: ReadonlySet<string>,
+  messages: number,
+  steal: Map<string, string[]>,
+): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
-  const steal: string[] = [];
   const step = async (name: string, fn: () => Promise<ScenarioResult[]>): Promise<void> => {
     process.stderr.write(`\n== ${name}\n`);
     const before = cpuTimes();
@@ -32,7 +63,10 @@ async function main(): Promise<void> {
       process.stderr.write(`   ${name} failed: ${(err as Error).message}\n`);
     }
     const share = stealShare(before, cpuTimes());
-    if (share !== undefined) steal.push(`${name} ${(share * 100).toFixed(0)} %`);
+    if (share === undefined) return;
+    const shares = steal.get(name) ?? [];
+    shares.push(`${(share * 100).toFixed(0)} %`);
+    steal.set(name, shares);
   };
   if (only.has('rocketts')) {
     await step('RocketTS, ASYNC_FLUSH', () =>
@@ -62,16 +96,7 @@ async function main(): Promise<void> {
   }
   if (only.has('rabbitmq')) await step('RabbitMQ', () => rabbitmqScenarios(messages));
   if (only.has('nats')) await step('NATS JetStream', () => natsScenarios(messages));
-
-  let md = report(results, messages, process.argv.slice(2).join(' '));
-  if (steal.length > 0) {
-    md += `\nCPU time the host took from this VM (steal) while each part ran: ${steal.join('; ')}.\n`;
-  }
-  process.stdout.write(`\n${md}\n`);
-  const dir = join(__dirname, '..', 'results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.md'), md);
-  writeFileSync(join(dir, 'latest.json'), JSON.stringify(results, null, 2));
+  return results;
 }
 
 /** Jiffies of all CPUs from /proc/stat: [total, steal]; undefined where there is none (not Linux). */
@@ -99,7 +124,7 @@ function nodeFlags(): string {
   return process.execArgv.length > 0 ? ` (${process.execArgv.join(' ')})` : '';
 }
 
-function report(results: ScenarioResult[], messages: number, argv: string): string {
+function report(results: SummaryRow[], messages: number, argv: string): string {
   const peer = (system: string, kind: 'produce' | 'consume'): ScenarioResult | undefined =>
     results.find((r) => r.system === system && r.name.startsWith(kind));
   const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -119,10 +144,21 @@ function report(results: ScenarioResult[], messages: number, argv: string): stri
     const vsR = compared ? ratio(r, peer('rabbitmq', kind)) : '';
     const vsN = compared ? ratio(r, peer('nats', kind)) : '';
     lines.push(
-      `| ${r.system} | ${r.name} | ${fmt(r.msgPerSec)} | ${r.mibPerSec.toFixed(1)} | ${vsR} | ${vsN} | ${r.note ?? ''} |`,
+      `| ${r.system} | ${r.name} | ${fmt(r.msgPerSec)} | ${r.mibPerSec.toFixed(1)} | ${vsR} | ${vsN} | ${notes(r)} |`,
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/** The round's own note, and for repeated rounds which figure the row is the median of. */
+function notes(r: SummaryRow): string {
+  const own = r.note ?? '';
+  if (r.rounds < 2) return own;
+  const range =
+    r.p99 !== undefined
+      ? `p99 ${r.low.toFixed(2)}–${r.high.toFixed(2)} ms`
+      : `${Math.round(r.low).toLocaleString('en-US')}–${Math.round(r.high).toLocaleString('en-US')} msg/s`;
+  return `${own}${own ? '; ' : ''}median of ${r.rounds} rounds (${range})`;
 }
 
 main().catch((err: Error) => {
