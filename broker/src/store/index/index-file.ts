@@ -159,7 +159,7 @@ export class IndexFile {
       }
     });
     this.writing = tracked;
-    this.inFlight = [...this.inFlight, ...ranges];
+    this.inFlight.push(...ranges);
     return tracked;
   }
 

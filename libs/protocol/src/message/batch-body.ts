@@ -1,4 +1,5 @@
 import { ProtocolError } from '../errors/protocol-error';
+import { viewOf } from './buffer-view';
 
 /*
  * SEND_BATCH_MESSAGE body (MessageDecoder.encodeMessage), one entry per message:
@@ -31,7 +32,7 @@ export function encodeBatchBody(entries: readonly BatchEntry[]): Buffer {
     size += BATCH_ENTRY_OVERHEAD + e.body.length + propLen;
   }
   const out = Buffer.allocUnsafe(size);
-  const v = new DataView(out.buffer, out.byteOffset, size);
+  const v = viewOf(out);
   let p = 0;
   for (let i = 0; i < n; i++) {
     const e = entries[i] as BatchEntry;
