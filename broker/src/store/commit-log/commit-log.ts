@@ -15,7 +15,7 @@ import { PutMessageStatus, type PutMessageStatusValue } from '../statuses';
 import { AsyncFlusher } from './async-flusher';
 import { GroupCommitService } from './group-commit';
 import type { StagingLender } from './staging-lender';
-import { CRC_PLACEHOLDER, sealRecordCrc, withoutCrcEntry } from './record-crc';
+import { CRC_PLACEHOLDER, SEAL_WRITES_BODY_CRC, sealRecord, withoutCrcEntry } from './record-crc';
 
 /** A message as the broker hands it to the store (MessageExtBrokerInner). */
 export interface MessageInner {
@@ -243,6 +243,7 @@ export class CommitLog {
       topic: msg.topic,
       properties: withoutCrcEntry(msg.properties),
       propertiesTail: CRC_PLACEHOLDER,
+      bodyCrc: SEAL_WRITES_BODY_CRC ? 0 : undefined,
     };
   }
 
@@ -274,7 +275,7 @@ export class CommitLog {
     input.physicalOffset = offset;
     input.queueOffset = queueOffset;
     writeMessageRecord(target, pos, input, size);
-    sealRecordCrc(target, pos, size.total);
+    sealRecord(target, pos, size.total);
     if (consumable) offsets[msg.queueId] = queueOffset + 1;
     if (staged) this.stagingLen += size.total;
     else {

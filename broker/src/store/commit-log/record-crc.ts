@@ -1,3 +1,5 @@
+import { bodyCrc, POS_BODY_CRC } from '@rocketts/protocol';
+import { native } from '../../native/native';
 import { tableCrc32 } from './table-crc32';
 
 /*
@@ -23,7 +25,34 @@ export function withoutCrcEntry(properties: string): string {
   return properties.slice(0, at) + (end < 0 ? '' : properties.slice(end + 1));
 }
 
-/** Fill the placeholder at the end of the record [pos, pos + size). */
+/**
+ * Whether sealRecord computes BODYCRC itself (the addon does it in the same call), so the record
+ * can be written with 0 there instead of a CRC computed beforehand.
+ */
+export const SEAL_WRITES_BODY_CRC = native !== undefined;
+
+/**
+ * Finish the record [pos, pos + size): its CRC entry, and BODYCRC when SEAL_WRITES_BODY_CRC. One
+ * native call when the addon is built (~170 ns for a 1 KiB body, against ~600 through zlib.crc32
+ * and the tables); the same bytes either way.
+ */
+export function sealRecord(buf: Buffer, pos: number, size: number): void {
+  if (native?.sealRecord(buf, pos, size)) return;
+  if (native) {
+    const lenPos = bodyLengthPos(buf, pos);
+    const body = buf.subarray(lenPos + 4, Math.min(pos + size, lenPos + 4 + buf.readInt32BE(lenPos)));
+    buf.writeInt32BE(bodyCrc(body), pos + POS_BODY_CRC);
+  }
+  sealRecordCrc(buf, pos, size);
+}
+
+/** CRC32(buf[start, end)) & 0x7FFFFFFF, the BODYCRC of a body stored there. */
+export function bodyCrcAt(buf: Buffer, start: number, end: number): number {
+  if (native) return native.crc32(buf, start, end, 0) & 0x7fffffff;
+  return bodyCrc(buf.subarray(start, end));
+}
+
+/** Fill the placeholder at the end of the record [pos, pos + size) (the JavaScript path). */
 export function sealRecordCrc(buf: Buffer, pos: number, size: number): void {
   let crc = recordCrc(buf, pos, size);
   const digits = pos + size - 11;

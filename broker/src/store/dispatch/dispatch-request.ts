@@ -1,5 +1,4 @@
 import {
-  bodyCrc,
   findProperty,
   MESSAGE_MAGIC_V1,
   MessageProperty,
@@ -15,7 +14,7 @@ import {
   storeTimestampPos,
   tagsCodeOf,
 } from '@rocketts/protocol';
-import { verifyRecordCrc } from '../commit-log/record-crc';
+import { bodyCrcAt, verifyRecordCrc } from '../commit-log/record-crc';
 
 /** What the reput loop feeds to consume queues, the index and long-polling (DispatchRequest.java). */
 export interface DispatchRequest {
@@ -76,7 +75,7 @@ export function checkRecord(
   const bodyLen = buf.readInt32BE(p);
   p += 4;
   if (bodyLen < 0 || p + bodyLen + 3 > end) return { kind: 'corrupt', reason: 'body overruns the record' };
-  if (bodyCrc(buf.subarray(p, p + bodyLen)) !== buf.readInt32BE(pos + POS_BODY_CRC)) {
+  if (bodyCrcAt(buf, p, p + bodyLen) !== buf.readInt32BE(pos + POS_BODY_CRC)) {
     return { kind: 'corrupt', reason: 'body CRC mismatch' };
   }
   p += bodyLen;
