@@ -8,6 +8,7 @@ import { localIPv4, type ResolvedBrokerConfig } from './config';
 import { RuntimeSettings } from './config/runtime-settings';
 import { SqlFilterCache } from './filter/subscription-filter';
 import { PullRequestHoldService } from './long-polling/pull-request-hold-service';
+import { crcImplementation } from './native/native';
 import { ConsumerOffsetManager } from './offsets/consumer-offset-manager';
 import { BrokerAdminProcessor } from './processors/broker-admin-processor';
 import { ClientManageProcessor } from './processors/client-manage-processor';
@@ -241,6 +242,7 @@ export class BrokerController {
       cluster: b.brokerClusterName,
       nameServers,
       flushDiskType: this.config.store.flushDiskType,
+      crc: crcImplementation(),
     });
     return info;
   }

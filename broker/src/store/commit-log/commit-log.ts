@@ -168,11 +168,13 @@ export class CommitLog {
         result(PutMessageStatus.SERVICE_NOT_AVAILABLE, `store write failed: ${this.failed.message}`),
       );
     }
+    // Offsets pass 2^30 (V8's small-integer limit): a literal whose constant fields later hold
+    // doubles is cloned on a slow runtime path for good (~0.5 µs each), so they start as NaN (a double).
     const res: AppendResult = {
       status: PutMessageStatus.PUT_OK,
-      wroteOffset: -1,
+      wroteOffset: NaN,
       wroteBytes: 0,
-      queueOffset: -1,
+      queueOffset: NaN,
       storeTimestamp: Date.now(),
       msgIds: [],
     };
@@ -230,8 +232,8 @@ export class CommitLog {
     return {
       queueId: msg.queueId,
       flag: msg.flag,
-      queueOffset: 0,
-      physicalOffset: 0,
+      queueOffset: NaN, // set by append (see putAll)
+      physicalOffset: NaN,
       sysFlag: msg.sysFlag,
       bornTimestamp: msg.bornTimestamp,
       bornHost: msg.bornHost,
@@ -283,7 +285,7 @@ export class CommitLog {
       file.append(target, 0, size.total);
       this.options.onBytesWritten?.(file, at, target, 0, size.total);
     }
-    if (res.wroteOffset < 0) {
+    if (res.wroteBytes === 0) {
       res.wroteOffset = offset;
       res.queueOffset = queueOffset;
     }
