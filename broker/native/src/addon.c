@@ -1,8 +1,10 @@
 /*
  * rocketts_native: the broker's CPU-heavy byte work that Node 20 has no fast path for.
  *   crc32(buf, start, end, crc) -> uint32        zlib-compatible CRC of buf[start, end)
- *   sealRecord(buf, pos, size) -> boolean        fill BODYCRC and the trailing __CRC32# digits of
- *                                                the V1 record buf[pos, pos + size) (record-crc.ts)
+ *   sealRecords(buf, start, end) -> count        fill BODYCRC and the trailing __CRC32# digits of
+ *                                                each V1 record in buf[start, end) (record-crc.ts),
+ *                                                up to a BLANK filler; -1 at a record that does not
+ *                                                parse (the ones before it are sealed)
  *   accelerated -> boolean                       CRC folds with PCLMULQDQ on this CPU
  * Every range is checked against the buffer: a bad argument throws, it never reads out of bounds.
  */
@@ -11,7 +13,10 @@
 #include "crc32.h"
 
 /* Record layout (message-record.ts): big-endian fields, BODYLENGTH after the host fields. */
+#define POS_MAGIC 4
 #define POS_BODY_CRC 8
+#define MAGIC_V1 0xdaa320a7u
+#define MAGIC_BLANK 0xcbd43194u
 #define POS_SYS_FLAG 36
 #define FIXED_PART_V4 84
 #define FLAG_BORNHOST_V6 0x10
@@ -30,7 +35,10 @@ static void put_be32(uint8_t *p, uint32_t v) {
   p[3] = (uint8_t)v;
 }
 
-/* argv[0] as bytes and argv[1..n] as non-negative integers; throws and returns 0 on a bad one. */
+/*
+ * argv[0] as bytes and argv[1..n] as non-negative integers, the first two a range [start, end) of
+ * the bytes; throws and returns 0 on a bad one.
+ */
 static int read_args(napi_env env, napi_callback_info info, size_t want, uint8_t **data, size_t *len,
                      int64_t *ints) {
   napi_value argv[4];
@@ -61,6 +69,10 @@ static int read_args(napi_env env, napi_callback_info info, size_t want, uint8_t
       return 0;
     }
   }
+  if (ints[0] > ints[1] || (uint64_t)ints[1] > *len) {
+    napi_throw_range_error(env, NULL, "range outside the buffer");
+    return 0;
+  }
   return 1;
 }
 
@@ -69,8 +81,8 @@ static napi_value js_crc32(napi_env env, napi_callback_info info) {
   size_t len;
   int64_t a[3];
   if (!read_args(env, info, 4, &data, &len, a)) return NULL;
-  if (a[0] > a[1] || (uint64_t)a[1] > len || a[2] > 0xffffffffLL) {
-    napi_throw_range_error(env, NULL, "range outside the buffer");
+  if (a[2] > 0xffffffffLL) {
+    napi_throw_range_error(env, NULL, "crc is not a 32-bit value");
     return NULL;
   }
   napi_value out;
@@ -100,17 +112,28 @@ static int seal_record(uint8_t *r, size_t size) {
   return 1;
 }
 
-static napi_value js_seal_record(napi_env env, napi_callback_info info) {
+static int64_t seal_records(uint8_t *buf, size_t start, size_t end) {
+  int64_t count = 0;
+  size_t pos = start;
+  while (end - pos >= 8) {
+    uint32_t size = be32(buf + pos);
+    uint32_t magic = be32(buf + pos + POS_MAGIC);
+    /* A segment's filler ends a run; its TOTALSIZE is the rest of the segment, not these bytes. */
+    if (magic == MAGIC_BLANK) break;
+    if (magic != MAGIC_V1 || size > end - pos || !seal_record(buf + pos, size)) return -1;
+    pos += size;
+    count++;
+  }
+  return count;
+}
+
+static napi_value js_seal_records(napi_env env, napi_callback_info info) {
   uint8_t *data;
   size_t len;
   int64_t a[2];
   if (!read_args(env, info, 3, &data, &len, a)) return NULL;
-  if ((uint64_t)a[0] > len || (uint64_t)a[1] > len - (size_t)a[0]) {
-    napi_throw_range_error(env, NULL, "record outside the buffer");
-    return NULL;
-  }
   napi_value out;
-  napi_get_boolean(env, seal_record(data + a[0], (size_t)a[1]), &out);
+  napi_create_int64(env, seal_records(data, (size_t)a[0], (size_t)a[1]), &out);
   return out;
 }
 
@@ -119,8 +142,8 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_value fn;
   napi_create_function(env, "crc32", NAPI_AUTO_LENGTH, js_crc32, NULL, &fn);
   napi_set_named_property(env, exports, "crc32", fn);
-  napi_create_function(env, "sealRecord", NAPI_AUTO_LENGTH, js_seal_record, NULL, &fn);
-  napi_set_named_property(env, exports, "sealRecord", fn);
+  napi_create_function(env, "sealRecords", NAPI_AUTO_LENGTH, js_seal_records, NULL, &fn);
+  napi_set_named_property(env, exports, "sealRecords", fn);
   napi_value accel;
   napi_get_boolean(env, crc32_accelerated(), &accel);
   napi_set_named_property(env, exports, "accelerated", accel);

@@ -5,10 +5,11 @@ export interface NativeBindings {
   /** zlib-compatible CRC-32 of buf[start, end), continuing from `crc` (0 to start); unsigned. */
   crc32(buf: Uint8Array, start: number, end: number, crc: number): number;
   /**
-   * Fill BODYCRC and the trailing `__CRC32#` digits of the V1 record buf[pos, pos + size) (see
-   * record-crc.ts); false when the record's lengths do not fit inside it (nothing written).
+   * Fill BODYCRC and the trailing `__CRC32#` digits of each V1 record in buf[start, end) (see
+   * record-crc.ts), stopping at a BLANK filler: the number sealed, or -1 at a record that does not
+   * parse (those before it are sealed).
    */
-  sealRecord(buf: Uint8Array, pos: number, size: number): boolean;
+  sealRecords(buf: Uint8Array, start: number, end: number): number;
   /** The CPU folds CRCs with PCLMULQDQ (else the addon uses tables). */
   readonly accelerated: boolean;
 }

@@ -15,7 +15,7 @@ import { PutMessageStatus, type PutMessageStatusValue } from '../statuses';
 import { AsyncFlusher } from './async-flusher';
 import { GroupCommitService } from './group-commit';
 import type { StagingLender } from './staging-lender';
-import { CRC_PLACEHOLDER, SEAL_WRITES_BODY_CRC, sealRecord, withoutCrcEntry } from './record-crc';
+import { CRC_PLACEHOLDER, SEAL_WRITES_BODY_CRC, sealRecords, withoutCrcEntry } from './record-crc';
 
 /** A message as the broker hands it to the store (MessageExtBrokerInner). */
 export interface MessageInner {
@@ -277,11 +277,12 @@ export class CommitLog {
     input.physicalOffset = offset;
     input.queueOffset = queueOffset;
     writeMessageRecord(target, pos, input, size);
-    sealRecord(target, pos, size.total);
     if (consumable) offsets[msg.queueId] = queueOffset + 1;
+    // Staged records are sealed together when the run is written (writeStaged).
     if (staged) this.stagingLen += size.total;
     else {
       const at = file.wrotePosition;
+      sealRecords(target, 0, size.total);
       file.append(target, 0, size.total);
       this.options.onBytesWritten?.(file, at, target, 0, size.total);
     }
@@ -344,6 +345,7 @@ export class CommitLog {
     this.stagingLen = 0;
     this.stageBuf = this.staging;
     try {
+      sealRecords(buf, 0, len);
       file.append(buf, 0, len);
     } catch (err) {
       if (lent) this.options.stagingLender?.settle(0);
