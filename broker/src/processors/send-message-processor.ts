@@ -191,7 +191,8 @@ export class SendMessageProcessor implements RequestProcessor {
       mapped.code === ResponseCode.SUCCESS ? undefined : result.status,
     );
     // JSON clients (most) get the header text written directly; binary ones the map.
-    if (cmd.serializeType === SerializeType.JSON) resp.extFieldsJson = sendResponseHeaderJson(header);
+    if (cmd.serializeType === SerializeType.JSON)
+      resp.extFieldsJson = sendResponseHeaderJson(header, true); // offset ids: hex
     else resp.extFields = SendMessageResponseHeader.encode(header);
     return resp;
   }

@@ -12,45 +12,14 @@ import type { DispatchRequest } from '../dispatch/dispatch-request';
 import type { MappedFile } from '../mapped-file/mapped-file';
 import { MappedFileQueue } from '../mapped-file/mapped-file-queue';
 import { PutMessageStatus, type PutMessageStatusValue } from '../statuses';
+import type { AppendResult, MessageInner } from './append-types';
 import { AsyncFlusher } from './async-flusher';
+import { EncodedTopics } from './encoded-topics';
 import { GroupCommitService } from './group-commit';
 import type { StagingLender } from './staging-lender';
 import { CRC_PLACEHOLDER, SEAL_WRITES_BODY_CRC, sealRecords, withoutCrcEntry } from './record-crc';
 
-/** A message as the broker hands it to the store (MessageExtBrokerInner). */
-export interface MessageInner {
-  topic: string;
-  queueId: number;
-  flag: number;
-  body: Buffer;
-  /** Encoded properties string (§7.4). */
-  properties: string;
-  tagsCode: number;
-  sysFlag: number;
-  bornTimestamp: number;
-  /** Encoded host fields, see @rocketts/protocol host-address. */
-  bornHost: Buffer;
-  storeHost: Buffer;
-  reconsumeTimes: number;
-  preparedTransactionOffset: number;
-  /** SYNC_FLUSH only: false acknowledges after write() without waiting for the disk (WAIT=false). */
-  waitStoreMsgOK: boolean;
-  keys?: string | undefined;
-  uniqKey?: string | undefined;
-}
-
-export interface AppendResult {
-  status: PutMessageStatusValue;
-  /** Commit-log offset of the (first) record. */
-  wroteOffset: number;
-  wroteBytes: number;
-  /** Logical offset of the (first) message in its queue. */
-  queueOffset: number;
-  storeTimestamp: number;
-  /** Offset message ids, one per record. */
-  msgIds: string[];
-  remark?: string;
-}
+export type { AppendResult, MessageInner } from './append-types';
 
 export interface CommitLogOptions {
   dir: string;
@@ -92,6 +61,7 @@ export class CommitLog {
   readonly files: MappedFileQueue;
   /** topic → next logical offset of each queue. */
   private readonly queueOffsets = new Map<string, number[]>();
+  private readonly topics = new EncodedTopics();
   /** Hex of the store host, the constant head of every offset message id. */
   private hostHex = '';
   private hostHexOf: Buffer | undefined;
@@ -243,6 +213,7 @@ export class CommitLog {
       preparedTransactionOffset: msg.preparedTransactionOffset,
       body: msg.body,
       topic: msg.topic,
+      topicBytes: this.topics.of(msg.topic),
       properties: withoutCrcEntry(msg.properties),
       propertiesTail: CRC_PLACEHOLDER,
       bodyCrc: SEAL_WRITES_BODY_CRC ? 0 : undefined,

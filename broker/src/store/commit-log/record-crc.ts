@@ -13,13 +13,14 @@ import { tableCrc32 } from './table-crc32';
 export const CRC_PROPERTY_NAME = '__CRC32#';
 /** "__CRC32#" + U+0001 + 10 digits + U+0002. */
 export const CRC_RESERVED_LEN = 20;
-const PREFIX = Buffer.from(`${CRC_PROPERTY_NAME}\u0001`, 'latin1');
+const PREFIX_TEXT = `${CRC_PROPERTY_NAME}\u0001`;
+const PREFIX = Buffer.from(PREFIX_TEXT, 'latin1');
 /** The entry as stored before sealRecordCrc fills in the digits: the record's properties tail. */
 export const CRC_PLACEHOLDER = Buffer.from(`${CRC_PROPERTY_NAME}\u00010000000000\u0002`, 'latin1');
 
 /** Properties without a CRC entry of their own (one copied from a stored message): the placeholder follows. */
 export function withoutCrcEntry(properties: string): string {
-  const at = properties.indexOf(CRC_PROPERTY_NAME + '\u0001');
+  const at = properties.indexOf(PREFIX_TEXT);
   if (at < 0 || (at > 0 && properties.charCodeAt(at - 1) !== 2)) return properties;
   const end = properties.indexOf('\u0002', at);
   return properties.slice(0, at) + (end < 0 ? '' : properties.slice(end + 1));

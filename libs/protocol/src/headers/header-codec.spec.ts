@@ -152,5 +152,12 @@ describe('custom header codecs', () => {
     expect(JSON.parse(headers.sendResponseHeaderJson(bare))).toEqual(
       headers.SendMessageResponseHeader.encode(bare),
     );
+    // A broker's offset ids need no escaping: written as they are, the same text.
+    const ids = {
+      msgId: '7F00000100002A9F0000000000000000,7F00000100002A9F0000000000000461',
+      queueId: 3,
+      queueOffset: 9,
+    };
+    expect(headers.sendResponseHeaderJson(ids, true)).toBe(headers.sendResponseHeaderJson(ids));
   });
 });

@@ -77,9 +77,13 @@ export function sendHeaderV2Json(h: SendMessageRequestHeader): string {
   return s + '}';
 }
 
-/** SendMessageResponseHeader as the JSON text of extFields, written directly (one per stored send). */
-export function sendResponseHeaderJson(h: SendMessageResponseHeader): string {
-  let s = `{"msgId":${q(h.msgId)},"queueId":"${h.queueId}","queueOffset":"${h.queueOffset}"`;
+/**
+ * SendMessageResponseHeader as the JSON text of extFields, written directly (one per stored send).
+ * `plainMsgId`: the caller vouches that msgId needs no escaping (a broker's offset ids: hex digits
+ * and commas, 2 KiB for a batch of 64), so it is not run through JSON.stringify.
+ */
+export function sendResponseHeaderJson(h: SendMessageResponseHeader, plainMsgId = false): string {
+  let s = `{"msgId":${plainMsgId ? `"${h.msgId}"` : q(h.msgId)},"queueId":"${h.queueId}","queueOffset":"${h.queueOffset}"`;
   if (h.transactionId !== undefined) s += `,"transactionId":${q(h.transactionId)}`;
   if (h.batchUniqId !== undefined) s += `,"batchUniqId":${q(h.batchUniqId)}`;
   if (h.MSG_REGION !== undefined) s += `,"MSG_REGION":${qRecurring(h.MSG_REGION)}`;

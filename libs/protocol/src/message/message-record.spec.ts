@@ -202,4 +202,13 @@ describe('stored message record — encode/decode', () => {
     const onlyTail = encodeMessageRecord({ ...baseInput(), properties: '', propertiesTail: tail });
     expect(decodeMessageRecord(onlyTail, 0).properties).toEqual({ TAIL: 'x' });
   });
+
+  it('writes a topic given as bytes exactly as the same topic given as text', () => {
+    const base = baseInput();
+    const viaBytes = encodeMessageRecord({ ...base, topicBytes: Buffer.from(base.topic, 'utf8') });
+    expect(viaBytes).toEqual(encodeMessageRecord(base));
+    expect(decodeMessageRecord(viaBytes, 0).topic).toBe('T-中文');
+    const long = Buffer.alloc(128, 0x61);
+    expect(() => encodeMessageRecord({ ...base, topic: 'x', topicBytes: long })).toThrow(/exceeds 127/);
+  });
 });

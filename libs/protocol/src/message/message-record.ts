@@ -69,6 +69,8 @@ export interface MessageRecordInput {
   preparedTransactionOffset: number;
   body: Buffer;
   topic: string;
+  /** `topic` encoded (UTF-8), when the caller keeps it: written as it is, not encoded per record. */
+  topicBytes?: Buffer;
   properties: string;
   /**
    * Bytes stored right after `properties`, inside the same PROPERTIESLENGTH (a store's own trailing
@@ -87,7 +89,7 @@ export interface RecordSize {
 
 /** Size of the record `input` encodes to; throws when topic or properties exceed the V1 format. */
 export function measureMessageRecord(input: MessageRecordInput): RecordSize {
-  const topicBytes = Buffer.byteLength(input.topic, 'utf8');
+  const topicBytes = input.topicBytes?.length ?? Buffer.byteLength(input.topic, 'utf8');
   const propertiesBytes = Buffer.byteLength(input.properties, 'utf8') + (input.propertiesTail?.length ?? 0);
   if (topicBytes > MAX_TOPIC_BYTES_V1)
     throw new ProtocolError(`topic of ${topicBytes} bytes exceeds 127`, 'MESSAGE_ILLEGAL');
@@ -140,7 +142,9 @@ export function writeMessageRecord(
   v.setInt32(p, input.body.length);
   p += 4 + input.body.copy(target, p + 4);
   target[p] = size.topicBytes;
-  p += 1 + target.write(input.topic, p + 1, size.topicBytes, 'utf8');
+  const encodedTopic = input.topicBytes;
+  if (encodedTopic === undefined) p += 1 + target.write(input.topic, p + 1, size.topicBytes, 'utf8');
+  else p += 1 + copySmall(encodedTopic, target, p + 1);
   v.setUint16(p, size.propertiesBytes);
   p += 2;
   const tail = input.propertiesTail;
