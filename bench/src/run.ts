@@ -3,7 +3,6 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { ScenarioResult } from './measure';
 import { natsScenarios } from './peers/nats';
-import { primeMemory } from './prime';
 import { rabbitmqScenarios } from './peers/rabbitmq';
 import { pushScenarios } from './push';
 import { rocketScenarios } from './rocketts';
@@ -12,11 +11,10 @@ import { timerScenarios } from './timer';
 import { transactionScenarios } from './transaction';
 
 /**
- * `npm run bench [-- --messages N --only rocketts,push,timer,tx,rabbitmq,nats --repeat N --prime-gib N]`: every scenario
+ * `npm run bench [-- --messages N --only rocketts,push,timer,tx,rabbitmq,nats --repeat N]`: every scenario
  * in one run on one machine, then a table with ratios against RabbitMQ and NATS, written to
  * bench/results/latest.md. With `--repeat N` the whole sequence runs N times, peers included, and each row
- * is the median round with the range of all. First the page cache is primed (prime.ts; `--prime-gib 0`
- * skips it).
+ * is the median round with the range of all.
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -29,10 +27,6 @@ async function main(): Promise<void> {
   const repeat = Number(opt('repeat', '1'));
   if (!Number.isInteger(repeat) || repeat < 1)
     throw new Error(`--repeat must be a whole number ≥ 1, not ${opt('repeat', '')}`);
-  const primeGib = Number(opt('prime-gib', '4'));
-  if (!Number.isInteger(primeGib) || primeGib < 0)
-    throw new Error(`--prime-gib must be a whole number ≥ 0, not ${opt('prime-gib', '')}`);
-  const primed = primeGib > 0 ? primeMemory(primeGib) : undefined;
   const rounds: ScenarioResult[][] = [];
   /** Steal share per part, one entry per round. */
   const steal = new Map<string, string[]>();
@@ -42,13 +36,6 @@ async function main(): Promise<void> {
   }
 
   let md = report(summarizeRounds(rounds), messages, process.argv.slice(2).join(' '));
-  md += primed
-    ? `\nBefore the first scenario a ${primed.gib} GiB scratch file was written and deleted (${primed.msPerGib
-        .map((ms) => `${(ms / 1000).toFixed(1)} s`)
-        .join(
-          ', ',
-        )} per GiB), so the page cache reuses memory this machine has touched (docs/benchmarks.md).\n`
-    : '\nThe page cache was not primed (`--prime-gib 0`).\n';
   if (steal.size > 0) {
     const parts = [...steal].map(([name, shares]) => `${name} ${shares.join(', ')}`);
     md += `\nCPU time the host took from this VM (steal) while each part ran: ${parts.join('; ')}.\n`;
