@@ -219,7 +219,7 @@ export class SendMessageProcessor implements RequestProcessor {
     let s = own;
     if (s.length > 0 && s.charCodeAt(s.length - 1) !== 2) s += '\u0002';
     // Shared text is whole entries, each ending in U+0002 (stripUniqKey).
-    s += shared.text;
+    if (shared.text.length > 0) s += shared.text;
     let uniqKey = p.uniqKey;
     if (!uniqKey) {
       uniqKey = this.uniqKeys.next();
