@@ -47,17 +47,10 @@ static int read_args(napi_env env, napi_callback_info info, size_t want, uint8_t
     napi_throw_type_error(env, NULL, "missing arguments");
     return 0;
   }
-  bool is_typed = false;
-  napi_is_typedarray(env, argv[0], &is_typed);
-  if (!is_typed) {
-    napi_throw_type_error(env, NULL, "expected a Buffer or Uint8Array");
-    return 0;
-  }
+  /* Fails (napi_invalid_arg) for anything but a typed array. */
   napi_typedarray_type type;
-  napi_value ab;
-  size_t offset;
   void *raw;
-  if (napi_get_typedarray_info(env, argv[0], &type, len, &raw, &ab, &offset) != napi_ok ||
+  if (napi_get_typedarray_info(env, argv[0], &type, len, &raw, NULL, NULL) != napi_ok ||
       type != napi_uint8_array) {
     napi_throw_type_error(env, NULL, "expected a Buffer or Uint8Array");
     return 0;

@@ -44,10 +44,11 @@ export function sealRecords(buf: Buffer, start: number, end: number): void {
       throw new Error(`a staged record in [${start}, ${end}) does not parse`);
     return;
   }
-  let pos = start;
-  while (end - pos >= 8 && buf.readInt32BE(pos + POS_MAGIC) !== BLANK_MAGIC) {
+  for (let pos = start; end - pos >= 8;) {
+    const magic = buf.readInt32BE(pos + POS_MAGIC);
+    if (magic === BLANK_MAGIC) return;
     const size = buf.readInt32BE(pos);
-    if (buf.readInt32BE(pos + POS_MAGIC) !== MESSAGE_MAGIC_V1 || size < CRC_RESERVED_LEN || size > end - pos)
+    if (magic !== MESSAGE_MAGIC_V1 || size < CRC_RESERVED_LEN || size > end - pos)
       throw new Error(`a staged record at ${pos} does not parse`);
     sealRecordCrc(buf, pos, size);
     pos += size;

@@ -161,7 +161,6 @@ export function prepareBatch(input: readonly Message[], ctx: PrepareContext): Pr
   };
 }
 
-/** User properties first, then the fields of Message; UNIQ_KEY kept if the caller set one (MessageClientIDSetter.setUniqID). */
 /**
  * A message with nothing but a topic, body, flag and WAIT: its properties are WAIT and a new UNIQ_KEY,
  * in buildProperties' order, joined without building the object (the batch path's common case).
@@ -178,6 +177,7 @@ function isPlain(msg: Message): boolean {
 const PLAIN_WAIT_TRUE = `${MessageProperty.WAIT}${NAME_VALUE_SEPARATOR}true${PROPERTY_SEPARATOR}${MessageProperty.UNIQ_KEY}${NAME_VALUE_SEPARATOR}`;
 const PLAIN_WAIT_FALSE = `${MessageProperty.WAIT}${NAME_VALUE_SEPARATOR}false${PROPERTY_SEPARATOR}${MessageProperty.UNIQ_KEY}${NAME_VALUE_SEPARATOR}`;
 
+/** User properties first, then the fields of Message; UNIQ_KEY kept if the caller set one (MessageClientIDSetter.setUniqID). */
 function buildProperties(msg: Message, uniqKeys: UniqKeyGenerator, now = Date.now()): Properties {
   const props: Properties = {};
   if (msg.properties !== undefined) {
